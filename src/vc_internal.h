@@ -1,0 +1,268 @@
+/* vc_internal.h: declarations shared by the files of libvidcube.
+ * Nothing here is part of the public API. */
+#ifndef VC_INTERNAL_H
+#define VC_INTERNAL_H
+
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vidcube.h"
+
+#define VC_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- buf.c: growable byte buffer (writer) and bounds-checked reader ---- */
+typedef struct vc_buf {
+    uint8_t *p;
+    size_t   n, cap;
+    int      failed;      /* sticky: an allocation failed */
+} vc_buf;
+
+VC_HIDDEN void vc_buf_init(vc_buf *b);
+VC_HIDDEN void vc_buf_free(vc_buf *b);
+VC_HIDDEN int  vc_buf_reserve(vc_buf *b, size_t extra);
+VC_HIDDEN void vc_buf_put(vc_buf *b, const void *src, size_t n);
+VC_HIDDEN void vc_buf_u8(vc_buf *b, unsigned v);
+VC_HIDDEN void vc_buf_u16(vc_buf *b, unsigned v);
+VC_HIDDEN void vc_buf_u32(vc_buf *b, uint32_t v);
+VC_HIDDEN void vc_buf_u64(vc_buf *b, uint64_t v);
+VC_HIDDEN void vc_buf_f64(vc_buf *b, double v);
+
+typedef struct vc_rd {
+    const uint8_t *p;
+    size_t         n, pos;
+    int            err;   /* sticky: a read ran past the end */
+} vc_rd;
+
+VC_HIDDEN void     vc_rd_init(vc_rd *r, const void *p, size_t n);
+VC_HIDDEN unsigned vc_rd_u8(vc_rd *r);
+VC_HIDDEN unsigned vc_rd_u16(vc_rd *r);
+VC_HIDDEN uint32_t vc_rd_u32(vc_rd *r);
+VC_HIDDEN uint64_t vc_rd_u64(vc_rd *r);
+VC_HIDDEN double   vc_rd_f64(vc_rd *r);
+VC_HIDDEN const uint8_t *vc_rd_bytes(vc_rd *r, size_t n);
+
+VC_HIDDEN void     vc_put_le32(uint8_t *p, uint32_t v);
+VC_HIDDEN uint32_t vc_get_le32(const uint8_t *p);
+
+/* ---- crc32.c ---- */
+VC_HIDDEN uint32_t vc_crc32(uint32_t crc, const void *data, size_t n);
+
+/* ---- context.c: the opaque context ---- */
+struct vc_ctx {
+    vc_params       params;
+    char            err[256];      /* last failure, "" after success */
+    vc_band_report *report;        /* per channel, of the last compress */
+    size_t          nreport;
+};
+/* Record a failure on ctx (printf-style) and return status. */
+VC_HIDDEN int vc_fail(vc_ctx *ctx, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+VC_HIDDEN int vc_ctx_threads(const vc_ctx *ctx);
+
+/* ---- array.c: the (T, C, Y, X) view of a C-order array ---- */
+typedef struct vc_geom {
+    vc_dtype dtype;
+    size_t   esize;                /* bytes per element */
+    size_t   T, C, Y, X;
+    size_t   sy, sx;               /* element strides of the Y and X axes */
+    int      nt, nc;               /* how many axes carry T and C */
+    size_t   tdim[VC_MAX_RANK], tstride[VC_MAX_RANK];
+    size_t   cdim[VC_MAX_RANK], cstride[VC_MAX_RANK];
+} vc_geom;
+
+VC_HIDDEN int    vc_geom_init(vc_geom *g, const vc_array *a);
+/* Element offset of pixel (y=0, x=0) of frame t of channel c. */
+VC_HIDDEN size_t vc_geom_frame_offset(const vc_geom *g, size_t t, size_t c);
+VC_HIDDEN int    vc_dtype_is_float(vc_dtype d);
+/* Read element i of a typed array as double; write a representable double. */
+VC_HIDDEN double vc_load(vc_dtype d, const void *base, size_t i);
+VC_HIDDEN void   vc_store(vc_dtype d, void *base, size_t i, double v);
+/* The value the dtype would hold for v: rounded and clamped for integers,
+ * rounded to float for float32. Used by the encoder and the decoder alike,
+ * so both agree on every reconstructed value. */
+VC_HIDDEN double vc_dtype_cast(vc_dtype d, double v);
+/* Gather channel c as T*Y*X doubles (frame-major, rows, columns). */
+VC_HIDDEN void   vc_band_load(const vc_geom *g, const void *src, size_t c, double *out);
+
+/* ---- mask.c: exact record of NaN, +-Inf and fill values ---- */
+typedef struct vc_maskspec {
+    int    has_fill;
+    double fill;
+} vc_maskspec;
+
+/* Mark m[i] = 1 where the value is masked; returns the count. */
+VC_HIDDEN size_t vc_mask_find(const vc_geom *g, const void *src, size_t c,
+                              const vc_maskspec *ms, uint8_t *m);
+/* Pack a byte mask into bits (LSB first); out holds (n + 7) / 8 bytes. */
+VC_HIDDEN void vc_mask_pack(const uint8_t *m, size_t n, uint8_t *bits);
+/* MASK section payload: the bitmap, or a reference to an earlier band with
+ * the identical bitmap (ref_band >= 0), then the raw bits of every masked
+ * value so NaN payloads and fill values come back exactly. */
+VC_HIDDEN int vc_mask_encode(const vc_geom *g, const void *src, size_t c,
+                             const uint8_t *bits, size_t n_masked,
+                             int ref_band, vc_buf *out);
+/* Decode channel c's mask into m (T*Y*X bytes, 1 = masked) and write its
+ * masked raw values into dst. masks[b] / sizes[b] are the MASK payloads of
+ * every band (NULL when a band has none): a reference reads band b's. */
+VC_HIDDEN int vc_mask_decode(const vc_geom *g, const uint8_t *const *masks,
+                             const size_t *sizes, size_t c, uint8_t *m,
+                             void *dst);
+
+/* ---- inpaint.c ---- */
+/* Give masked pixels values that cost the codec almost nothing: the first
+ * frame with valid data is filled smoothly (push-pull), later frames take
+ * the previous frame's value, earlier ones the first filled frame. */
+VC_HIDDEN int vc_inpaint(double *v, const uint8_t *m, size_t T, size_t Y, size_t X);
+
+/* ---- normalise.c: valid range and the map to codec samples ---- */
+typedef struct vc_norm {
+    double   min, max;     /* of the valid values (also the decoder's clamp) */
+    double   offset, scale;/* value = offset + scale * sample */
+    unsigned maxcode;      /* (1 << bit_depth) - 1 */
+} vc_norm;
+
+VC_HIDDEN void   vc_norm_range(const double *v, const uint8_t *m, size_t n,
+                               double *min, double *max, size_t *n_valid);
+VC_HIDDEN void   vc_norm_fit(vc_norm *nm, double min, double max, int bit_depth);
+VC_HIDDEN void   vc_norm_to_samples(const vc_norm *nm, const double *v, size_t n,
+                                    uint16_t *q);
+/* Decoded value of a sample, exactly as the decoder computes it. */
+VC_HIDDEN double vc_norm_value(const vc_norm *nm, vc_dtype d, unsigned q);
+
+/* ---- frames: padding frames to what the codec needs ---- */
+typedef struct vc_frames {
+    size_t    T, Y, X;     /* the data */
+    size_t    H, W;        /* coded (padded) picture size */
+    uint16_t *s;           /* T * H * W samples */
+} vc_frames;
+VC_HIDDEN void vc_frames_geometry(vc_frames *f, size_t T, size_t Y, size_t X);
+/* Copy T*Y*X samples into the padded planes, replicating edges. */
+VC_HIDDEN void vc_frames_pad(vc_frames *f, const uint16_t *q);
+
+/* ---- x264_encode.c / h264_decode.c ---- */
+typedef struct vc_video_cfg {
+    size_t W, H, T;
+    int    bit_depth;
+    int    preset;         /* 0..9 */
+    int    rc;             /* VC_MODE_QP or VC_MODE_CRF */
+    double q;              /* qp or crf */
+} vc_video_cfg;
+
+/* Encode T frames of W*H samples; append the H.264 Annex-B stream to out and,
+ * if recon is not NULL, write x264's reconstruction (T*W*H samples). */
+VC_HIDDEN int vc_x264_encode(const vc_video_cfg *cfg, const uint16_t *frames,
+                             vc_buf *out, uint16_t *recon, char *err, size_t errsz);
+/* Decode a stream of T pictures of W*H samples; each picture is handed to
+ * sink in display order (t = 0, 1, ...), so memory stays one picture. */
+typedef int (*vc_frame_sink)(void *opaque, size_t t, const uint16_t *plane);
+VC_HIDDEN int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H,
+                             size_t T, int bit_depth, vc_frame_sink sink,
+                             void *opaque, char *err, size_t errsz);
+
+/* ---- lossless.c: bit-exact coding of one channel's raw values ---- */
+VC_HIDDEN int vc_raw_encode(const vc_geom *g, const void *src, size_t c, vc_buf *out);
+VC_HIDDEN int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n,
+                            size_t c, void *dst);
+
+/* ---- metrics.c ---- */
+typedef struct vc_qacc {
+    double sse, maxerr, min, max;
+    size_t n_valid, n_masked;
+} vc_qacc;
+VC_HIDDEN void vc_qacc_init(vc_qacc *a);
+VC_HIDDEN void vc_qacc_add(vc_qacc *a, double orig, double rec);
+VC_HIDDEN void vc_qacc_merge(vc_qacc *into, const vc_qacc *from);
+VC_HIDDEN void vc_qacc_finish(const vc_qacc *a, vc_quality *q);
+VC_HIDDEN double vc_psnr(double peak, double sse, size_t n);
+
+/* ---- stream.c: sections ---- */
+enum vc_section_tag {
+    VC_SEC_HEAD = 1,   /* array description and parameters */
+    VC_SEC_BAND = 2,   /* per channel: coder, range, normalisation */
+    VC_SEC_MASK = 3,   /* per channel: masked positions and raw values */
+    VC_SEC_VIDEO = 4,  /* per channel: H.264 stream */
+    VC_SEC_RAW = 5,    /* per channel: lossless bytes */
+    VC_SEC_END = 15    /* total size and section count */
+};
+
+#define VC_MAGIC "VCUB"
+#define VC_PREAMBLE_SIZE 5          /* magic + format byte */
+#define VC_SECTION_OVERHEAD 11      /* tag u8, band u16, length u32, crc u32 */
+
+typedef struct vc_section {
+    unsigned       tag;
+    unsigned       band;
+    const uint8_t *p;
+    size_t         n;
+} vc_section;
+
+/* Append one section (tag, band, payload, CRC) to out. */
+VC_HIDDEN void vc_section_put(vc_buf *out, unsigned tag, unsigned band,
+                              const void *payload, size_t n);
+/* Walk a stream: first the preamble, then each section with CRC check. */
+typedef struct vc_walk {
+    const uint8_t *p;
+    size_t         n, pos;
+    unsigned       format;
+    size_t         count;
+} vc_walk;
+VC_HIDDEN int vc_walk_begin(vc_walk *w, const void *src, size_t n);
+/* 1: a section was read; 0: END reached and verified; <0: error status. */
+VC_HIDDEN int vc_walk_next(vc_walk *w, vc_section *s);
+
+/* The HEAD section's content. */
+typedef struct vc_header {
+    vc_array     array;
+    vc_mode      mode;
+    double       target;
+    int          bit_depth;
+    int          preset;
+    vc_transform transform;
+    int          has_fill;
+    double       fill;
+    uint32_t     writer_version;
+} vc_header;
+VC_HIDDEN void vc_header_put(vc_buf *out, const vc_header *h);
+VC_HIDDEN int  vc_header_get(const uint8_t *p, size_t n, vc_header *h);
+
+/* Per-channel BAND section. */
+typedef struct vc_bandhdr {
+    vc_coder coder;
+    int      qp;          /* -1 when no video */
+    int      has_mask;
+    vc_norm  norm;
+    double   constant;    /* the value of a VC_CODER_CONSTANT band */
+} vc_bandhdr;
+VC_HIDDEN void vc_bandhdr_put(vc_buf *out, const vc_bandhdr *b);
+VC_HIDDEN int  vc_bandhdr_get(const uint8_t *p, size_t n, vc_bandhdr *b);
+
+/* ---- quality.c: choosing the video quantiser ---- */
+/* One channel ready for the codec: its values (masked ones in-painted), the
+ * mask, the normalisation and the padded frames. */
+typedef struct vc_vband {
+    vc_dtype       dtype;
+    const double  *v;      /* T*Y*X values; only valid ones are measured */
+    const uint8_t *m;      /* 1 = masked */
+    vc_norm        norm;
+    vc_frames      frames;
+} vc_vband;
+
+/* One encoding of a channel and the quality the decoder will see. */
+typedef struct vc_trial {
+    double  q;             /* the qp or crf used */
+    vc_buf  bits;          /* H.264 stream */
+    vc_qacc acc;           /* quality of the decoded values */
+    int     exact;         /* every decoded sample equals its input sample */
+} vc_trial;
+
+VC_HIDDEN int  vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg,
+                              vc_trial *tr, char *err, size_t errsz);
+VC_HIDDEN void vc_trial_free(vc_trial *tr);
+/* PSNR mode: the largest QP whose reconstruction meets target_db. */
+VC_HIDDEN int  vc_search_psnr(const vc_vband *b, vc_video_cfg cfg, double target_db,
+                              vc_trial *best, char *err, size_t errsz);
+
+#endif /* VC_INTERNAL_H */
