@@ -1,0 +1,99 @@
+/* testutil.c: see testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <netcdf.h>
+
+char *tu_data_path(const char *file)
+{
+    const char *dir = getenv("VC_DATA_DIR");
+    size_t n = strlen(dir ? dir : "../data") + strlen(file) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir ? dir : "../data", file);
+    return p;
+}
+
+static vc_dtype dtype_of(nc_type t)
+{
+    switch (t) {
+    case NC_UBYTE:  return VC_UINT8;
+    case NC_BYTE:   return VC_INT8;
+    case NC_USHORT: return VC_UINT16;
+    case NC_SHORT:  return VC_INT16;
+    case NC_UINT:   return VC_UINT32;
+    case NC_INT:    return VC_INT32;
+    case NC_FLOAT:  return VC_FLOAT32;
+    case NC_DOUBLE: return VC_FLOAT64;
+    default:        return (vc_dtype)0;
+    }
+}
+
+int tu_load(const char *file, const char *var, tu_var *out)
+{
+    int nc, id, nd, dimids[NC_MAX_VAR_DIMS];
+    nc_type t;
+    char *path = tu_data_path(file);
+    memset(out, 0, sizeof *out);
+    if (!path || nc_open(path, NC_NOWRITE, &nc) != NC_NOERR) {
+        fprintf(stderr, "cannot open %s\n", path ? path : file);
+        free(path);
+        return -1;
+    }
+    free(path);
+    int rc = -1;
+    if (nc_inq_varid(nc, var, &id) == NC_NOERR &&
+        nc_inq_var(nc, id, NULL, &t, &nd, dimids, NULL) == NC_NOERR &&
+        nd >= 1 && nd <= VC_MAX_RANK && dtype_of(t)) {
+        out->a.dtype = dtype_of(t);
+        out->a.rank = nd;
+        out->n = 1;
+        for (int i = 0; i < nd; i++) {
+            nc_inq_dimlen(nc, dimids[i], &out->a.dims[i]);
+            out->n *= out->a.dims[i];
+        }
+        out->data = malloc(out->n * vc_dtype_size(out->a.dtype));
+        if (out->data && nc_get_var(nc, id, out->data) == NC_NOERR)
+            rc = 0;
+        double f;
+        if (nc_get_att_double(nc, id, "_FillValue", &f) == NC_NOERR && !isnan(f)) {
+            out->has_fill = 1;
+            out->fill = f;
+        }
+        snprintf(out->name, sizeof out->name, "%s", var);
+    }
+    nc_close(nc);
+    if (rc != 0)
+        tu_free(out);
+    return rc;
+}
+
+void tu_free(tu_var *v)
+{
+    free(v->data);
+    v->data = NULL;
+}
+
+int tu_list_vars(const char *file, char names[][64], int max)
+{
+    int nc, nvars, count = 0;
+    char *path = tu_data_path(file);
+    if (!path || nc_open(path, NC_NOWRITE, &nc) != NC_NOERR) {
+        free(path);
+        return -1;
+    }
+    free(path);
+    nc_inq_nvars(nc, &nvars);
+    for (int id = 0; id < nvars && count < max; id++) {
+        nc_type t;
+        int nd;
+        nc_inq_var(nc, id, names[count], &t, &nd, NULL, NULL);
+        if (nd >= 2 && dtype_of(t))
+            count++;
+    }
+    nc_close(nc);
+    return count;
+}

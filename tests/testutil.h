@@ -1,0 +1,27 @@
+/* testutil.h: the small helper shared by the test programs: load a variable
+ * of a sample file in data/ as a vc_array, and find test files. */
+#ifndef VC_TESTUTIL_H
+#define VC_TESTUTIL_H
+
+#include <stddef.h>
+#include "vidcube.h"
+
+typedef struct tu_var {
+    vc_array a;
+    void    *data;          /* nvalues * dtype size bytes */
+    size_t   n;             /* values */
+    int      has_fill;      /* _FillValue attribute present (not NaN) */
+    double   fill;
+    char     name[64];
+} tu_var;
+
+/* Path of a file in the sample directory (VC_DATA_DIR, default ../data).
+ * Returns a pointer to a static-per-call buffer owned by the caller. */
+char *tu_data_path(const char *file);
+/* Load variable `var` of `file` (in the sample directory). 0 on success. */
+int  tu_load(const char *file, const char *var, tu_var *out);
+void tu_free(tu_var *v);
+/* Names of the numeric variables of rank >= 2 of a file; returns the count. */
+int  tu_list_vars(const char *file, char names[][64], int max);
+
+#endif
