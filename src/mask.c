@@ -12,6 +12,7 @@
 #define MASK_ZSTD_LEVEL 9
 #define MASK_KIND_BITMAP 0
 #define MASK_KIND_REF 1
+#define MASK_KIND_ALL 2        /* every value masked: no bitmap needed */
 #define MASK_PALETTE_MAX 255
 
 /* Is the fill value representable in the dtype? Only then can it match. */
@@ -139,7 +140,9 @@ int vc_mask_encode(const vc_geom *g, const void *src, size_t c,
                    const uint8_t *bits, size_t n_masked, int ref_band, vc_buf *out)
 {
     size_t n = g->T * g->Y * g->X;
-    if (ref_band >= 0) {
+    if (n_masked == n) {
+        vc_buf_u8(out, MASK_KIND_ALL);
+    } else if (ref_band >= 0) {
         vc_buf_u8(out, MASK_KIND_REF);
         vc_buf_u16(out, (unsigned)ref_band);
         vc_buf_u64(out, n_masked);
@@ -207,6 +210,10 @@ int vc_mask_decode(const vc_geom *g, const uint8_t *const *masks,
             rc = VC_ERR_CORRUPT;
     } else if (kind == MASK_KIND_BITMAP) {
         rc = decode_bitmap(g, masks[c], sizes[c], m, &n_masked, &r);
+    } else if (kind == MASK_KIND_ALL) {
+        memset(m, 1, n);
+        n_masked = n;
+        rc = VC_OK;
     } else {
         rc = VC_ERR_CORRUPT;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <math.h>
 #include <netcdf.h>
+#include <CUnit/Basic.h>
 
 char *tu_data_path(const char *file)
 {
@@ -96,4 +97,38 @@ int tu_list_vars(const char *file, char names[][64], int max)
     }
     nc_close(nc);
     return count;
+}
+
+size_t tu_roundtrip(const vc_array *a, const void *src, const vc_params *p,
+                    void **out, void **stream)
+{
+    vc_ctx *ctx = vc_ctx_create(p);
+    size_t cap = vc_compress_bound(a), size = 0;
+    size_t bytes = vc_array_nvalues(a) * vc_dtype_size(a->dtype);
+    void *buf = malloc(cap), *dec = malloc(bytes);
+    int rc = ctx && buf && dec ? vc_compress(ctx, a, src, buf, cap, &size) : VC_ERR_NOMEM;
+    if (rc == VC_OK)
+        rc = vc_decompress(ctx, buf, size, dec, bytes);
+    if (rc != VC_OK) {
+        fprintf(stderr, "round trip failed: %s: %s\n", vc_strerror(rc), vc_ctx_error(ctx));
+        free(dec);
+        dec = NULL;
+        size = 0;
+    }
+    vc_ctx_free(ctx);
+    *out = dec;
+    if (stream)
+        *stream = buf;
+    else
+        free(buf);
+    return size;
+}
+
+int tu_run_cunit(void)
+{
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    int failed = (int)(CU_get_number_of_failures() + CU_get_number_of_tests_failed());
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
 }

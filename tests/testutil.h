@@ -24,4 +24,12 @@ void tu_free(tu_var *v);
 /* Names of the numeric variables of rank >= 2 of a file; returns the count. */
 int  tu_list_vars(const char *file, char names[][64], int max);
 
+/* Compress then decompress a with p; returns the stream size (0 on error,
+ * with the reason printed). *out receives a malloc'd decoded array. */
+size_t tu_roundtrip(const vc_array *a, const void *src, const vc_params *p,
+                    void **out, void **stream);
+
+/* Run every registered CUnit suite; returns the process exit status. */
+int tu_run_cunit(void);
+
 #endif
