@@ -30,6 +30,7 @@ typedef struct plan {
     uint8_t         *bits;       /* C bitmaps */
     size_t          *n_masked;
     int             *ref;        /* channel with the identical bitmap, or -1 */
+    int              par;        /* quantiser trials one channel may run at once */
 } plan;
 
 /* The most a channel's data section may take: more than that and the
@@ -98,7 +99,7 @@ static int code_video(const plan *pl, const vc_vband *vb, vc_trial *tr,
                          p->bit_depth, p->preset, VC_MODE_QP, 0 };
     switch (p->mode) {
     case VC_MODE_PSNR:
-        return vc_search_psnr(vb, cfg, p->target, tr, job->err, sizeof job->err);
+        return vc_search_psnr(vb, cfg, p->target, pl->par, tr, job->err, sizeof job->err);
     case VC_MODE_QP:
         cfg.q = p->target;
         break;
@@ -156,7 +157,7 @@ static int code_raw(const plan *pl, band_job *job, size_t c, vc_bandhdr *bh)
 {
     vc_buf tmp;
     vc_buf_init(&tmp);
-    int rc = vc_raw_encode(&pl->g, pl->src, c, &tmp);
+    int rc = vc_raw_encode(&pl->g, pl->src, c, VC_RAW_LEVEL, &tmp);
     if (rc == VC_OK) {
         bh->coder = VC_CODER_RAW;
         bh->has_mask = 0;
@@ -169,13 +170,28 @@ static int code_raw(const plan *pl, band_job *job, size_t c, vc_bandhdr *bh)
 }
 
 /* Size of the raw coder's output for this channel (for an honest choice). */
-static size_t raw_size(const plan *pl, size_t c)
+static size_t raw_size(const plan *pl, size_t c, int level)
 {
     vc_buf tmp;
     vc_buf_init(&tmp);
-    size_t n = vc_raw_encode(&pl->g, pl->src, c, &tmp) == VC_OK ? tmp.n : SIZE_MAX;
+    size_t n = vc_raw_encode(&pl->g, pl->src, c, level, &tmp) == VC_OK ? tmp.n : SIZE_MAX;
     vc_buf_free(&tmp);
     return n;
+}
+
+/* Would the exact byte coder beat this video (plus its mask)? Categorical
+ * data such as cloud masks often compress better exactly than as video.
+ * A fast zstd estimate screens first: for measurements the exact coder is
+ * usually many times larger, and the estimate costs little next to x264. */
+static int raw_beats(const plan *pl, size_t c, size_t video_bytes)
+{
+    size_t mask_est = pl->n_masked[c] ? pl->nbits / 8 : 0;
+    size_t lossy = video_bytes + mask_est;
+    if (lossy * 8 < pl->n / 64)             /* under 1/64 bit per value */
+        return 0;
+    if (raw_size(pl, c, VC_RAW_LEVEL_FAST) >= lossy * 2)
+        return 0;
+    return raw_size(pl, c, VC_RAW_LEVEL) < lossy;
 }
 
 static int code_band(const plan *pl, size_t c, band_job *job, double *v, uint8_t *m)
@@ -233,8 +249,7 @@ static int code_band(const plan *pl, size_t c, band_job *job, double *v, uint8_t
 
     size_t limit = raw_limit(pl->n, pl->g.esize);
     int lossless_broken = p->mode == VC_MODE_LOSSLESS && !tr.exact;
-    if (tr.bits.n > limit || lossless_broken ||
-        (p->mode == VC_MODE_LOSSLESS && raw_size(pl, c) < tr.bits.n)) {
+    if (tr.bits.n > limit || lossless_broken || raw_beats(pl, c, tr.bits.n)) {
         vc_trial_free(&tr);
         return code_raw(pl, job, c, &bh);
     }
@@ -376,7 +391,11 @@ int vc_compress(vc_ctx *ctx, const vc_array *a, const void *src,
     vc_band_report *rep = calloc(pl.g.C, sizeof *rep);
     rc = jobs && rep ? find_masks(&pl, threads) : VC_ERR_NOMEM;
     if (rc == VC_OK) {
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
+        /* Threads go to channels first; with fewer channels than threads
+         * the spare ones run quantiser trials of a channel side by side. */
+        int across = pl.g.C < (size_t)threads ? (int)pl.g.C : threads;
+        pl.par = threads / across;
+#pragma omp parallel for schedule(dynamic) num_threads(across)
         for (size_t c = 0; c < pl.g.C; c++)
             run_job(&pl, c, &jobs[c]);
         for (size_t c = 0; c < pl.g.C && rc == VC_OK; c++)

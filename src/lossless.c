@@ -9,7 +9,6 @@
 #include <string.h>
 #include <zstd.h>
 
-#define RAW_ZSTD_LEVEL 9
 enum { PRED_NONE = 0, PRED_LEFT = 1 };
 
 static void gather(const vc_geom *g, const void *src, size_t c, uint8_t *out)
@@ -93,7 +92,7 @@ static void inverse(const uint8_t *planes, size_t n, size_t es, uint8_t *out)
     }
 }
 
-int vc_raw_encode(const vc_geom *g, const void *src, size_t c, vc_buf *out)
+int vc_raw_encode(const vc_geom *g, const void *src, size_t c, int level, vc_buf *out)
 {
     size_t n = g->T * g->Y * g->X, bytes = n * g->esize;
     uint8_t *raw = malloc(bytes), *planes = malloc(bytes);
@@ -104,7 +103,7 @@ int vc_raw_encode(const vc_geom *g, const void *src, size_t c, vc_buf *out)
         size_t cap = ZSTD_compressBound(bytes);
         vc_buf_u8(out, PRED_LEFT);
         if (vc_buf_reserve(out, cap) == VC_OK) {
-            size_t z = ZSTD_compress(out->p + out->n, cap, planes, bytes, RAW_ZSTD_LEVEL);
+            size_t z = ZSTD_compress(out->p + out->n, cap, planes, bytes, level);
             if (ZSTD_isError(z)) {
                 rc = VC_ERR_GENERIC;
             } else {

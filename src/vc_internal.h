@@ -163,7 +163,10 @@ VC_HIDDEN int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H,
                              void *opaque, char *err, size_t errsz);
 
 /* ---- lossless.c: bit-exact coding of one channel's raw values ---- */
-VC_HIDDEN int vc_raw_encode(const vc_geom *g, const void *src, size_t c, vc_buf *out);
+#define VC_RAW_LEVEL 9           /* zstd level of stored lossless bytes */
+#define VC_RAW_LEVEL_FAST 1      /* for estimates */
+VC_HIDDEN int vc_raw_encode(const vc_geom *g, const void *src, size_t c, int level,
+                            vc_buf *out);
 VC_HIDDEN int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n,
                             size_t c, void *dst);
 
@@ -261,8 +264,9 @@ typedef struct vc_trial {
 VC_HIDDEN int  vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg,
                               vc_trial *tr, char *err, size_t errsz);
 VC_HIDDEN void vc_trial_free(vc_trial *tr);
-/* PSNR mode: the largest QP whose reconstruction meets target_db. */
+/* PSNR mode: the largest QP whose reconstruction meets target_db (or one
+ * within a fraction of a dB of it). par: trials that may run at once. */
 VC_HIDDEN int  vc_search_psnr(const vc_vband *b, vc_video_cfg cfg, double target_db,
-                              vc_trial *best, char *err, size_t errsz);
+                              int par, vc_trial *best, char *err, size_t errsz);
 
 #endif /* VC_INTERNAL_H */

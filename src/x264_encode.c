@@ -46,7 +46,7 @@ static int setup(x264_param_t *p, const vc_video_cfg *cfg, int want_recon,
     p->i_lookahead_threads = 1;
     p->b_sliced_threads = 0;
     p->b_deterministic = 1;
-    p->b_cpu_independent = 1;
+    p->b_cpu_independent = 0;
     p->i_keyint_max = X264_KEYINT_MAX_INFINITE;
     p->b_repeat_headers = 1;
     p->b_annexb = 1;
