@@ -9,6 +9,6 @@ htri_t vc_h5z_can_apply(hid_t dcpl, hid_t type, hid_t space)
     vc_h5z_setup s;
     int ok = vc_h5z_setup_read(dcpl, type, &s);
     if (ok == 0)
-        VC_H5Z_PUSH(H5E_CANAPPLY, "the vidcube filter cannot be applied to this dataset");
+        VC_H5Z_PUSH(H5E_CANAPPLY, "cannot be applied to this dataset");
     return ok;
 }

@@ -12,6 +12,18 @@
 
 #include "h5z_internal.h"
 
+/* "<status>: <detail>" for a failed library call, without repeating the
+ * status when the context has nothing to add. */
+static const char *reason(int rc, const vc_ctx *ctx, char *buf, size_t size)
+{
+    const char *what = vc_strerror(rc), *detail = vc_ctx_error(ctx);
+    if (!detail[0] || !strcmp(detail, what))
+        snprintf(buf, size, "%s", what);
+    else
+        snprintf(buf, size, "%s: %s", what, detail);
+    return buf;
+}
+
 /* The chunk as set_local described it (cd words 10..19). */
 static int chunk_of(size_t cd_nelmts, const unsigned int cd[], vc_params *p, vc_array *a)
 {
@@ -59,11 +71,12 @@ static size_t compress_chunk(vc_ctx *ctx, const vc_array *a, size_t nbytes,
         VC_H5Z_PUSH(H5E_CANTALLOC, "cannot allocate %zu bytes for a compressed chunk", cap);
         return 0;
     }
+    char why[512];
     int rc = vc_compress(ctx, a, *buf, out, cap, &n);
     if (rc != VC_OK) {
-        VC_H5Z_PUSH(H5E_CANTFILTER, "cannot compress a chunk of %zu %s values: %s: %s",
-                    vc_array_nvalues(a), vc_dtype_name(a->dtype), vc_strerror(rc),
-                    vc_ctx_error(ctx));
+        VC_H5Z_PUSH(H5E_CANTFILTER, "cannot compress a chunk of %zu %s values: %s",
+                    vc_array_nvalues(a), vc_dtype_name(a->dtype),
+                    reason(rc, ctx, why, sizeof why));
         H5free_memory(out);
         return 0;
     }
@@ -95,10 +108,11 @@ static size_t decompress_chunk(vc_ctx *ctx, const vc_array *a, size_t nbytes,
         VC_H5Z_PUSH(H5E_CANTALLOC, "cannot allocate %zu bytes for a decoded chunk", expected);
         return 0;
     }
+    char why[512];
     rc = vc_decompress(ctx, *buf, nbytes, out, expected);
     if (rc != VC_OK) {
-        VC_H5Z_PUSH(H5E_CANTFILTER, "cannot decode a stored chunk of %zu bytes: %s: %s",
-                    nbytes, vc_strerror(rc), vc_ctx_error(ctx));
+        VC_H5Z_PUSH(H5E_CANTFILTER, "cannot decode a stored chunk of %zu bytes: %s",
+                    nbytes, reason(rc, ctx, why, sizeof why));
         H5free_memory(out);
         return 0;
     }
