@@ -153,16 +153,18 @@ static void put_mask(const plan *pl, band_job *job, size_t c)
     vc_buf_free(&tmp);
 }
 
-static int code_raw(const plan *pl, band_job *job, size_t c, vc_bandhdr *bh)
+static int code_raw(const plan *pl, band_job *job, size_t c, const uint8_t *m,
+                    vc_bandhdr *bh)
 {
     vc_buf tmp;
     vc_buf_init(&tmp);
-    int rc = vc_raw_encode(&pl->g, pl->src, c, VC_RAW_LEVEL, &tmp);
+    int rc = vc_raw_encode(&pl->g, pl->src, c, pl->n_masked[c] ? m : NULL, VC_RAW_LEVEL, &tmp);
     if (rc == VC_OK) {
         bh->coder = VC_CODER_RAW;
-        bh->has_mask = 0;
         bh->qp = -1;
         put_band(job, c, bh);
+        if (bh->has_mask)
+            put_mask(pl, job, c);
         add_section(job, VC_SEC_RAW, c, &tmp);
     }
     vc_buf_free(&tmp);
@@ -170,11 +172,12 @@ static int code_raw(const plan *pl, band_job *job, size_t c, vc_bandhdr *bh)
 }
 
 /* Size of the raw coder's output for this channel (for an honest choice). */
-static size_t raw_size(const plan *pl, size_t c, int level)
+static size_t raw_size(const plan *pl, size_t c, const uint8_t *m, int level)
 {
     vc_buf tmp;
     vc_buf_init(&tmp);
-    size_t n = vc_raw_encode(&pl->g, pl->src, c, level, &tmp) == VC_OK ? tmp.n : SIZE_MAX;
+    size_t n = vc_raw_encode(&pl->g, pl->src, c, pl->n_masked[c] ? m : NULL, level, &tmp) == VC_OK
+               ? tmp.n : SIZE_MAX;
     vc_buf_free(&tmp);
     return n;
 }
@@ -183,15 +186,13 @@ static size_t raw_size(const plan *pl, size_t c, int level)
  * data such as cloud masks often compress better exactly than as video.
  * A fast zstd estimate screens first: for measurements the exact coder is
  * usually many times larger, and the estimate costs little next to x264. */
-static int raw_beats(const plan *pl, size_t c, size_t video_bytes)
+static int raw_beats(const plan *pl, size_t c, const uint8_t *m, size_t video_bytes)
 {
-    size_t mask_est = pl->n_masked[c] ? pl->nbits / 8 : 0;
-    size_t lossy = video_bytes + mask_est;
-    if (lossy * 8 < pl->n / 64)             /* under 1/64 bit per value */
+    if (video_bytes * 8 < pl->n / 64)       /* under 1/64 bit per value */
         return 0;
-    if (raw_size(pl, c, VC_RAW_LEVEL_FAST) >= lossy * 2)
+    if (raw_size(pl, c, m, VC_RAW_LEVEL_FAST) >= video_bytes * 2)
         return 0;
-    return raw_size(pl, c, VC_RAW_LEVEL) < lossy;
+    return raw_size(pl, c, m, VC_RAW_LEVEL) < video_bytes;
 }
 
 static int code_band(const plan *pl, size_t c, band_job *job, double *v, uint8_t *m)
@@ -212,7 +213,7 @@ static int code_band(const plan *pl, size_t c, band_job *job, double *v, uint8_t
     job->rep.qp = -1;
 
     if (p->mode == VC_MODE_LOSSLESS && !lossless_video_fits(pl, min, max) && n_valid)
-        return code_raw(pl, job, c, &bh);
+        return code_raw(pl, job, c, m, &bh);
     if (n_valid == 0 || min == max) {
         /* Nothing to code but the mask, or a constant band stored exactly. */
         bh.coder = n_valid ? VC_CODER_CONSTANT : VC_CODER_NONE;
@@ -249,9 +250,9 @@ static int code_band(const plan *pl, size_t c, band_job *job, double *v, uint8_t
 
     size_t limit = raw_limit(pl->n, pl->g.esize);
     int lossless_broken = p->mode == VC_MODE_LOSSLESS && !tr.exact;
-    if (tr.bits.n > limit || lossless_broken || raw_beats(pl, c, tr.bits.n)) {
+    if (tr.bits.n > limit || lossless_broken || raw_beats(pl, c, m, tr.bits.n)) {
         vc_trial_free(&tr);
-        return code_raw(pl, job, c, &bh);
+        return code_raw(pl, job, c, m, &bh);
     }
     bh.coder = VC_CODER_VIDEO;
     bh.norm = vb.norm;

@@ -178,10 +178,8 @@ static int decode_band(const layout *L, size_t c, void *dst, char *err, size_t e
     int want_data = bh.coder == VC_CODER_VIDEO ? VC_SEC_VIDEO :
                     bh.coder == VC_CODER_RAW ? VC_SEC_RAW : 0;
     if ((unsigned)want_data != (b->data ? b->data_tag : 0u) ||
-        bh.has_mask != (b->mask != NULL) || (bh.coder == VC_CODER_RAW && bh.has_mask))
+        bh.has_mask != (b->mask != NULL))
         return VC_ERR_CORRUPT;
-    if (bh.coder == VC_CODER_RAW)
-        return vc_raw_decode(&L->g, b->data, b->data_n, c, dst);
 
     uint8_t *m = calloc(n, 1);
     if (!m)
@@ -205,6 +203,8 @@ static int decode_band(const layout *L, size_t c, void *dst, char *err, size_t e
     }
     if (rc == VC_OK && bh.coder == VC_CODER_VIDEO)
         rc = decode_video(L, b, &bh, c, m, dst, err, errsz);
+    if (rc == VC_OK && bh.coder == VC_CODER_RAW)
+        rc = vc_raw_decode(&L->g, b->data, b->data_n, c, bh.has_mask ? m : NULL, dst);
     free(m);
     return rc;
 }

@@ -1,142 +1,431 @@
-/* lossless.c: bit-exact coding of one channel's raw values, for floats and
- * integers too wide for lossless video. Values are taken as unsigned
- * integers of their width (so NaN payloads and -0.0 survive), predicted,
- * split into byte planes (the high bytes of smooth data are nearly
- * constant) and compressed with zstd. */
+/* lossless.c: bit-exact coding of one channel's valid values, for floats and
+ * integers too wide for lossless video.
+ *
+ * Masked values (NaN, Inf, fill) are already exact in the MASK section, so
+ * only valid values are coded, in raster order. Each becomes an unsigned
+ * integer that keeps numeric order (float bits with the sign folded in, so
+ * -0.0 and payload bits survive) or, when the channel holds few distinct
+ * values (scaled digital numbers, GRIB-packed fields), its index in the
+ * sorted palette of those values. A predictor chosen by estimated cost
+ * (previous value, previous frame, or LOCO-I's median of left/up/corner)
+ * turns smooth fields into small residuals, which are zigzagged, split into
+ * byte planes and compressed with zstd.
+ *
+ * Payload: transform u8 | predictor u8 | width u8 | level-free zstd frames:
+ *   [palette: u32 count, u32 zlen, zstd(zigzag deltas of the sorted values)]
+ *   u32 zlen, zstd(byte planes of zigzagged residuals)
+ */
 #include "vc_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
 
-enum { PRED_NONE = 0, PRED_LEFT = 1 };
+enum { XF_ORDERED = 0, XF_PALETTE = 1 };
+enum { PRED_NONE = 0, PRED_PREV = 1, PRED_FRAME = 2, PRED_MED = 3, NPRED = 4 };
+#define PALETTE_MAX 65536
 
-static void gather(const vc_geom *g, const void *src, size_t c, uint8_t *out)
+/* ---- value <-> order-preserving unsigned integer ---- */
+
+static uint64_t load_bits(vc_dtype d, const void *base, size_t i)
 {
-    size_t es = g->esize;
-    for (size_t t = 0; t < g->T; t++) {
-        size_t base = vc_geom_frame_offset(g, t, c);
-        for (size_t y = 0; y < g->Y; y++) {
-            const uint8_t *row = (const uint8_t *)src + (base + y * g->sy) * es;
-            uint8_t *o = out + ((t * g->Y + y) * g->X) * es;
-            if (g->sx == 1)
-                memcpy(o, row, g->X * es);
-            else
-                for (size_t x = 0; x < g->X; x++)
-                    memcpy(o + x * es, row + x * g->sx * es, es);
-        }
+    uint8_t a; uint16_t b; uint32_t c; uint64_t e;
+    switch (vc_dtype_size(d)) {
+    case 1:  memcpy(&a, (const uint8_t *)base + i, 1); return a;
+    case 2:  memcpy(&b, (const uint8_t *)base + 2 * i, 2); return b;
+    case 4:  memcpy(&c, (const uint8_t *)base + 4 * i, 4); return c;
+    default: memcpy(&e, (const uint8_t *)base + 8 * i, 8); return e;
     }
 }
 
-static void scatter(const vc_geom *g, const uint8_t *in, size_t c, void *dst)
-{
-    size_t es = g->esize;
-    for (size_t t = 0; t < g->T; t++) {
-        size_t base = vc_geom_frame_offset(g, t, c);
-        for (size_t y = 0; y < g->Y; y++) {
-            uint8_t *row = (uint8_t *)dst + (base + y * g->sy) * es;
-            const uint8_t *s = in + ((t * g->Y + y) * g->X) * es;
-            for (size_t x = 0; x < g->X; x++)
-                memcpy(row + x * g->sx * es, s + x * es, es);
-        }
-    }
-}
-
-/* The value as a native unsigned integer of its width, so the byte planes
- * below mean the same on any host. */
-static uint64_t get_uint(const uint8_t *p, size_t es)
-{
-    uint8_t a; uint16_t b; uint32_t c; uint64_t d;
-    switch (es) {
-    case 1:  memcpy(&a, p, 1); return a;
-    case 2:  memcpy(&b, p, 2); return b;
-    case 4:  memcpy(&c, p, 4); return c;
-    default: memcpy(&d, p, 8); return d;
-    }
-}
-
-static void put_uint(uint8_t *p, size_t es, uint64_t v)
+static void store_bits(vc_dtype d, void *base, size_t i, uint64_t v)
 {
     uint8_t a = (uint8_t)v; uint16_t b = (uint16_t)v; uint32_t c = (uint32_t)v;
-    switch (es) {
-    case 1:  memcpy(p, &a, 1); break;
-    case 2:  memcpy(p, &b, 2); break;
-    case 4:  memcpy(p, &c, 4); break;
-    default: memcpy(p, &v, 8); break;
+    switch (vc_dtype_size(d)) {
+    case 1:  memcpy((uint8_t *)base + i, &a, 1); break;
+    case 2:  memcpy((uint8_t *)base + 2 * i, &b, 2); break;
+    case 4:  memcpy((uint8_t *)base + 4 * i, &c, 4); break;
+    default: memcpy((uint8_t *)base + 8 * i, &v, 8); break;
     }
 }
 
-/* Left prediction on the integer view, wrapping: exact and reversible. Byte
- * planes are written least-significant first, in little-endian order. */
-static void forward(const uint8_t *in, size_t n, size_t es, uint8_t *planes)
+static unsigned bits_of(vc_dtype d) { return 8 * (unsigned)vc_dtype_size(d); }
+
+static uint64_t width_mask(unsigned bits)
 {
-    uint64_t prev = 0, mask = es == 8 ? ~0ull : (1ull << (8 * es)) - 1;
+    return bits == 64 ? ~0ull : (1ull << bits) - 1;
+}
+
+/* Floats: flip negatives entirely, set the sign of positives; signed
+ * integers: offset binary. Both make unsigned order equal numeric order. */
+static uint64_t to_ordered(vc_dtype d, uint64_t u)
+{
+    unsigned bits = bits_of(d);
+    uint64_t sign = 1ull << (bits - 1);
+    switch (d) {
+    case VC_FLOAT32: case VC_FLOAT64:
+        return (u & sign) ? ~u & width_mask(bits) : u | sign;
+    case VC_INT8: case VC_INT16: case VC_INT32:
+        return (u ^ sign) & width_mask(bits);
+    default:
+        return u;
+    }
+}
+
+static uint64_t from_ordered(vc_dtype d, uint64_t o)
+{
+    unsigned bits = bits_of(d);
+    uint64_t sign = 1ull << (bits - 1);
+    switch (d) {
+    case VC_FLOAT32: case VC_FLOAT64:
+        return (o & sign) ? o & ~sign : ~o & width_mask(bits);
+    case VC_INT8: case VC_INT16: case VC_INT32:
+        return (o ^ sign) & width_mask(bits);
+    default:
+        return o;
+    }
+}
+
+static size_t pixel_offset(const vc_geom *g, size_t c, size_t i)
+{
+    size_t x = i % g->X, y = (i / g->X) % g->Y, t = i / (g->X * g->Y);
+    return vc_geom_frame_offset(g, t, c) + y * g->sy + x * g->sx;
+}
+
+/* ---- prediction on a full T*Y*X plane of integers (masked = don't care) ---- */
+
+typedef struct plane {
+    const vc_geom *g;
+    const uint8_t *m;       /* NULL: nothing masked */
+    uint64_t      *u;       /* T*Y*X integers */
+    unsigned       bits;
+} plane;
+
+static int valid(const plane *pl, size_t i) { return !pl->m || !pl->m[i]; }
+
+static uint64_t med(uint64_t a, uint64_t b, uint64_t c, uint64_t mask)
+{
+    /* LOCO-I: min(a,b) if c >= max(a,b); max(a,b) if c <= min(a,b); else a+b-c. */
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    if (c >= hi) return lo;
+    if (c <= lo) return hi;
+    return (a + b - c) & mask;
+}
+
+/* Prediction of pixel i from already-decoded pixels; prev is the last valid
+ * value in scan order (0 before the first). */
+static uint64_t predict(const plane *pl, int pred, size_t i, uint64_t prev)
+{
+    const vc_geom *g = pl->g;
+    size_t F = g->Y * g->X, x = i % g->X, y = (i / g->X) % g->Y;
+    switch (pred) {
+    case PRED_FRAME:
+        if (i >= F && valid(pl, i - F))
+            return pl->u[i - F];
+        return prev;
+    case PRED_MED:
+        if (x > 0 && y > 0 && valid(pl, i - 1) && valid(pl, i - g->X) && valid(pl, i - g->X - 1))
+            return med(pl->u[i - 1], pl->u[i - g->X], pl->u[i - g->X - 1], width_mask(pl->bits));
+        if (x > 0 && valid(pl, i - 1))
+            return pl->u[i - 1];
+        if (y > 0 && valid(pl, i - g->X))
+            return pl->u[i - g->X];
+        return prev;
+    case PRED_PREV:
+        return prev;
+    default:
+        return 0;
+    }
+}
+
+static uint64_t zigzag(uint64_t d, unsigned bits)
+{
+    uint64_t sign = (d >> (bits - 1)) & 1;
+    return ((d << 1) & width_mask(bits)) ^ (sign ? width_mask(bits) : 0);
+}
+
+static uint64_t unzigzag(uint64_t z, unsigned bits)
+{
+    return ((z >> 1) ^ ((z & 1) ? width_mask(bits) : 0)) & width_mask(bits);
+}
+
+/* Residuals of every valid pixel under one predictor (into r, n_valid long);
+ * returns an estimate of their cost in bits (sum of bit lengths). */
+static uint64_t residuals(const plane *pl, int pred, uint64_t *r)
+{
+    size_t n = pl->g->T * pl->g->Y * pl->g->X, k = 0;
+    uint64_t prev = 0, cost = 0, mask = width_mask(pl->bits);
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = get_uint(in + i * es, es);
-        uint64_t d = (v - prev) & mask;
-        prev = v;
-        for (size_t b = 0; b < es; b++)
-            planes[b * n + i] = (uint8_t)(d >> (8 * b));
+        if (!valid(pl, i))
+            continue;
+        uint64_t z = zigzag((pl->u[i] - predict(pl, pred, i, prev)) & mask, pl->bits);
+        if (r)
+            r[k++] = z;
+        cost += z ? 64 - (uint64_t)__builtin_clzll(z) : 0;
+        prev = pl->u[i];
     }
+    return cost;
 }
 
-static void inverse(const uint8_t *planes, size_t n, size_t es, uint8_t *out)
+/* ---- byte planes + zstd ---- */
+
+static unsigned width_for(const uint64_t *r, size_t n)
 {
-    uint64_t prev = 0, mask = es == 8 ? ~0ull : (1ull << (8 * es)) - 1;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t d = 0;
-        for (size_t b = 0; b < es; b++)
-            d |= (uint64_t)planes[b * n + i] << (8 * b);
-        prev = (prev + d) & mask;
-        put_uint(out + i * es, es, prev);
-    }
+    uint64_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= r[i];
+    unsigned w = 1;
+    while (w < 8 && (all >> (8 * w)))
+        w++;
+    return w;
 }
 
-int vc_raw_encode(const vc_geom *g, const void *src, size_t c, int level, vc_buf *out)
+static int put_planes(vc_buf *out, const uint64_t *r, size_t n, unsigned w, int level)
 {
-    size_t n = g->T * g->Y * g->X, bytes = n * g->esize;
-    uint8_t *raw = malloc(bytes), *planes = malloc(bytes);
-    int rc = VC_ERR_NOMEM;
-    if (raw && planes) {
-        gather(g, src, c, raw);
-        forward(raw, n, g->esize, planes);
-        size_t cap = ZSTD_compressBound(bytes);
-        vc_buf_u8(out, PRED_LEFT);
-        if (vc_buf_reserve(out, cap) == VC_OK) {
-            size_t z = ZSTD_compress(out->p + out->n, cap, planes, bytes, level);
-            if (ZSTD_isError(z)) {
-                rc = VC_ERR_GENERIC;
-            } else {
-                out->n += z;
-                rc = VC_OK;
-            }
+    uint8_t *planes = malloc(n ? n * w : 1);
+    if (!planes)
+        return VC_ERR_NOMEM;
+    for (unsigned b = 0; b < w; b++)
+        for (size_t i = 0; i < n; i++)
+            planes[b * n + i] = (uint8_t)(r[i] >> (8 * b));
+    size_t cap = ZSTD_compressBound(n * w);
+    int rc = cap > UINT32_MAX ? VC_ERR_LIMIT : vc_buf_reserve(out, 4 + cap);
+    if (rc == VC_OK) {
+        size_t z = ZSTD_compress(out->p + out->n + 4, cap, planes, n * w, level);
+        if (ZSTD_isError(z)) {
+            rc = VC_ERR_GENERIC;
+        } else {
+            vc_put_le32(out->p + out->n, (uint32_t)z);
+            out->n += 4 + z;
         }
     }
-    free(raw);
     free(planes);
     return rc;
 }
 
-int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n, size_t c, void *dst)
+static int get_planes(vc_rd *rd, uint64_t *r, size_t n, unsigned w)
 {
-    size_t count = g->T * g->Y * g->X, bytes = count * g->esize;
-    if (n < 1 || p[0] != PRED_LEFT)
+    uint32_t z = vc_rd_u32(rd);
+    const uint8_t *p = vc_rd_bytes(rd, z);
+    size_t bytes = n * w;
+    if (!p || ZSTD_getFrameContentSize(p, z) != bytes)
         return VC_ERR_CORRUPT;
-    if (ZSTD_getFrameContentSize(p + 1, n - 1) != bytes)
-        return VC_ERR_CORRUPT;
-    uint8_t *planes = malloc(bytes), *raw = malloc(bytes);
-    int rc = VC_ERR_NOMEM;
-    if (planes && raw) {
-        size_t got = ZSTD_decompress(planes, bytes, p + 1, n - 1);
-        if (ZSTD_isError(got) || got != bytes) {
-            rc = VC_ERR_CORRUPT;
-        } else {
-            inverse(planes, count, g->esize, raw);
-            scatter(g, raw, c, dst);
-            rc = VC_OK;
-        }
+    uint8_t *planes = malloc(bytes ? bytes : 1);
+    if (!planes)
+        return VC_ERR_NOMEM;
+    size_t got = ZSTD_decompress(planes, bytes, p, z);
+    int rc = ZSTD_isError(got) || got != bytes ? VC_ERR_CORRUPT : VC_OK;
+    for (size_t i = 0; rc == VC_OK && i < n; i++) {
+        uint64_t v = 0;
+        for (unsigned b = 0; b < w; b++)
+            v |= (uint64_t)planes[b * n + i] << (8 * b);
+        r[i] = v;
     }
     free(planes);
-    free(raw);
+    return rc;
+}
+
+/* ---- palette ---- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted distinct values, if there are few enough to be worth indexing. */
+static size_t find_palette(const uint64_t *vals, size_t n, uint64_t **pal)
+{
+    *pal = NULL;
+    if (n < 64)
+        return 0;
+    uint64_t *s = malloc(n * sizeof *s);
+    if (!s)
+        return 0;
+    memcpy(s, vals, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k <= PALETTE_MAX; i++)
+        if (i == 0 || s[i] != s[k - 1])
+            s[k++] = s[i];
+    if (k > PALETTE_MAX || k > n / 4) {
+        free(s);
+        return 0;
+    }
+    *pal = s;
+    return k;
+}
+
+static size_t palette_index(const uint64_t *pal, size_t k, uint64_t v)
+{
+    size_t lo = 0, hi = k;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (pal[mid] <= v) lo = mid; else hi = mid;
+    }
+    return lo;
+}
+
+/* ---- encoder ---- */
+
+/* The cheapest predictor for a plane, by estimated cost. */
+static int best_predictor(const plane *pl, uint64_t *cost)
+{
+    int best = PRED_NONE;
+    *cost = UINT64_MAX;
+    for (int pr = 0; pr < NPRED; pr++) {
+        uint64_t c = residuals(pl, pr, NULL);
+        if (c < *cost) {
+            *cost = c;
+            best = pr;
+        }
+    }
+    return best;
+}
+
+/* Turn the sorted palette into zigzagged deltas of its ordered values. */
+static void palette_deltas(uint64_t *pal, size_t k, unsigned bits)
+{
+    uint64_t prev = 0;
+    for (size_t i = 0; i < k; i++) {
+        uint64_t v = pal[i];
+        pal[i] = zigzag((v - prev) & width_mask(bits), bits);
+        prev = v;
+    }
+}
+
+/* Write one candidate coding of a plane: the header bytes, the palette (if
+ * any, already as deltas) and the residuals under the cheapest predictor. */
+static int put_candidate(vc_buf *out, const plane *pl, const uint64_t *pal, size_t npal,
+                         unsigned esize, size_t nv, uint64_t *scratch, int level)
+{
+    uint64_t cost;
+    int pred = best_predictor(pl, &cost);
+    residuals(pl, pred, scratch);
+    unsigned w = width_for(scratch, nv);
+    vc_buf_u8(out, npal ? XF_PALETTE : XF_ORDERED);
+    vc_buf_u8(out, (unsigned)pred);
+    vc_buf_u8(out, w);
+    int rc = VC_OK;
+    if (npal) {
+        vc_buf_u32(out, (uint32_t)npal);
+        rc = put_planes(out, pal, npal, esize, level);
+    }
+    if (rc == VC_OK)
+        rc = put_planes(out, scratch, nv, w, level);
+    return rc == VC_OK && out->failed ? VC_ERR_NOMEM : rc;
+}
+
+int vc_raw_encode(const vc_geom *g, const void *src, size_t c, const uint8_t *m,
+                  int level, vc_buf *out)
+{
+    size_t n = g->T * g->Y * g->X, nv = 0;
+    unsigned bits = bits_of(g->dtype), es = (unsigned)vc_dtype_size(g->dtype);
+    plane pl = { g, m, malloc((n ? n : 1) * sizeof(uint64_t)), bits };
+    plane ix = { g, m, NULL, 32 };
+    uint64_t *vals = malloc((n ? n : 1) * sizeof *vals), *pal = NULL;
+    int rc = pl.u && vals ? VC_OK : VC_ERR_NOMEM;
+    for (size_t i = 0; rc == VC_OK && i < n; i++) {
+        pl.u[i] = 0;
+        if (valid(&pl, i))
+            vals[nv++] = pl.u[i] = to_ordered(g->dtype, load_bits(g->dtype, src, pixel_offset(g, c, i)));
+    }
+    size_t npal = rc == VC_OK ? find_palette(vals, nv, &pal) : 0;
+    if (npal && (ix.u = malloc(n * sizeof(uint64_t))) != NULL) {
+        for (size_t i = 0; i < n; i++)
+            ix.u[i] = valid(&ix, i) ? palette_index(pal, npal, pl.u[i]) : 0;
+        palette_deltas(pal, npal, bits);
+    }
+    /* Values as they are, and (when there is one) through the palette: the
+     * estimate cannot see how zstd fares on each, so both are tried. */
+    vc_buf a, b;
+    vc_buf_init(&a);
+    vc_buf_init(&b);
+    if (rc == VC_OK)
+        rc = put_candidate(&a, &pl, NULL, 0, es, nv, vals, level);
+    if (rc == VC_OK && ix.u)
+        rc = put_candidate(&b, &ix, pal, npal, es, nv, vals, level);
+    if (rc == VC_OK) {
+        const vc_buf *best = ix.u && b.n < a.n ? &b : &a;
+        vc_buf_put(out, best->p, best->n);
+        rc = out->failed ? VC_ERR_NOMEM : VC_OK;
+    }
+    vc_buf_free(&a);
+    vc_buf_free(&b);
+    free(pl.u);
+    free(ix.u);
+    free(vals);
+    free(pal);
+    return rc;
+}
+
+/* ---- decoder ---- */
+
+static int rebuild(plane *pl, int pred, const uint64_t *r)
+{
+    size_t n = pl->g->T * pl->g->Y * pl->g->X, k = 0;
+    uint64_t prev = 0, mask = width_mask(pl->bits);
+    for (size_t i = 0; i < n; i++) {
+        pl->u[i] = 0;
+        if (!valid(pl, i))
+            continue;
+        pl->u[i] = (predict(pl, pred, i, prev) + unzigzag(r[k++], pl->bits)) & mask;
+        prev = pl->u[i];
+    }
+    return VC_OK;
+}
+
+int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n, size_t c,
+                  const uint8_t *m, void *dst)
+{
+    size_t count = g->T * g->Y * g->X, nv = 0;
+    for (size_t i = 0; i < count; i++)
+        nv += !m || !m[i];
+    vc_rd rd;
+    vc_rd_init(&rd, p, n);
+    unsigned xf = vc_rd_u8(&rd), pred = vc_rd_u8(&rd), w = vc_rd_u8(&rd);
+    unsigned bits = bits_of(g->dtype);
+    if (rd.err || xf > XF_PALETTE || pred >= NPRED || w < 1 || w > 8)
+        return VC_ERR_CORRUPT;
+    uint64_t *pal = NULL, *r = NULL;
+    size_t npal = 0;
+    int rc = VC_OK;
+    if (xf == XF_PALETTE) {
+        npal = vc_rd_u32(&rd);
+        if (rd.err || npal == 0 || npal > PALETTE_MAX)
+            return VC_ERR_CORRUPT;
+        pal = malloc(npal * sizeof *pal);
+        if (!pal)
+            return VC_ERR_NOMEM;
+        rc = get_planes(&rd, pal, npal, (unsigned)vc_dtype_size(g->dtype));
+        for (size_t k = 0, prev = 0; rc == VC_OK && k < npal; k++)
+            prev = pal[k] = (prev + unzigzag(pal[k], bits)) & width_mask(bits);
+    }
+    plane pl = { g, m, malloc((count ? count : 1) * sizeof(uint64_t)), npal ? 32 : bits };
+    r = malloc((nv ? nv : 1) * sizeof *r);
+    if (rc == VC_OK && (!pl.u || !r))
+        rc = VC_ERR_NOMEM;
+    if (rc == VC_OK)
+        rc = get_planes(&rd, r, nv, w);
+    if (rc == VC_OK && rd.pos != rd.n)
+        rc = VC_ERR_CORRUPT;
+    if (rc == VC_OK)
+        rc = rebuild(&pl, (int)pred, r);
+    for (size_t i = 0; rc == VC_OK && i < count; i++) {
+        if (!valid(&pl, i))
+            continue;
+        uint64_t o = pl.u[i];
+        if (npal) {
+            if (o >= npal) {
+                rc = VC_ERR_CORRUPT;
+                break;
+            }
+            o = pal[o];
+        }
+        store_bits(g->dtype, dst, pixel_offset(g, c, i), from_ordered(g->dtype, o));
+    }
+    free(pal);
+    free(r);
+    free(pl.u);
     return rc;
 }

@@ -165,10 +165,12 @@ VC_HIDDEN int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H,
 /* ---- lossless.c: bit-exact coding of one channel's raw values ---- */
 #define VC_RAW_LEVEL 9           /* zstd level of stored lossless bytes */
 #define VC_RAW_LEVEL_FAST 1      /* for estimates */
-VC_HIDDEN int vc_raw_encode(const vc_geom *g, const void *src, size_t c, int level,
-                            vc_buf *out);
+/* m: the channel's mask (T*Y*X bytes, 1 = masked; NULL when none); masked
+ * values are not coded here but in the MASK section. */
+VC_HIDDEN int vc_raw_encode(const vc_geom *g, const void *src, size_t c,
+                            const uint8_t *m, int level, vc_buf *out);
 VC_HIDDEN int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n,
-                            size_t c, void *dst);
+                            size_t c, const uint8_t *m, void *dst);
 
 /* ---- metrics.c ---- */
 typedef struct vc_qacc {

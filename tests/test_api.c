@@ -162,18 +162,26 @@ static void test_buffers_reports_threads(void)
     CU_ASSERT_EQUAL(n1, n2);
     CU_ASSERT(memcmp(s1, s2, n1) == 0);          /* no dependence on threads */
     CU_ASSERT(n1 <= cap);
-    /* Reports: 13 bands, video, within target, bytes add up. */
+    /* Reports: 13 bands, within target, bytes add up. Most bands are video;
+     * B09 and B10 hold so few levels that exact coding is smaller. */
     CU_ASSERT_EQUAL(vc_report_nbands(c1), 13);
-    size_t sum = 0;
+    size_t sum = 0, video = 0;
     for (size_t b = 0; b < 13; b++) {
         vc_band_report r;
         CU_ASSERT_FATAL(vc_report_band(c1, b, &r) == VC_OK);
-        CU_ASSERT_EQUAL(r.coder, VC_CODER_VIDEO);
-        CU_ASSERT(r.qp >= 0 && r.qp <= 63);
+        CU_ASSERT(r.coder == VC_CODER_VIDEO || r.coder == VC_CODER_RAW);
+        if (r.coder == VC_CODER_VIDEO) {
+            CU_ASSERT(r.qp >= 0 && r.qp <= 63);
+            video++;
+        } else {
+            CU_ASSERT_EQUAL(r.qp, -1);
+            CU_ASSERT_EQUAL(r.quality.max_abs_error, 0);
+        }
         CU_ASSERT(r.quality.psnr_db >= 45);
         CU_ASSERT_EQUAL(r.quality.n_valid, 5 * 64 * 64);
         sum += r.bytes;
     }
+    CU_ASSERT(video >= 10);
     CU_ASSERT(sum < n1 && n1 - sum < 200);      /* only header and end besides */
     /* Decoding with 1 and 2 threads agrees; a buffer one byte short fails. */
     float *d1 = malloc(v.n * 4), *d2 = malloc(v.n * 4);
