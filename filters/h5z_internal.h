@@ -43,6 +43,8 @@ typedef struct vc_h5z_setup {
     unsigned int flags;            /* H5Z_FLAG_MANDATORY or _OPTIONAL */
     unsigned int cd[VC_CD_NALL];   /* the user words 0..9, canonical */
     vc_params    params;           /* decoded from cd */
+    int          has_local;        /* all 20 words were given (a copy) ... */
+    vc_cd_local  local;            /* ... and these are their words 10..19 */
     vc_array     chunk;            /* a chunk as the library will see it */
 } vc_h5z_setup;
 

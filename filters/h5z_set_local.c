@@ -12,15 +12,20 @@
  * back bit for bit), so masking a genuine value costs mask bits, never
  * accuracy. The value masked is:
  *   1. the user's fill (cd word 7 bit 0, words 8-9), else
- *   2. the dataset's user-defined fill value (netCDF-4 sets it from
+ *   2. the value masked before, when all 20 words come back: a copy
+ *      (nccopy, h5repack) carries the old data, missing-value markers
+ *      included, and nccopy writes NOFILL datasets that have no fill value
+ *      of their own (OSTIA's -32768 land would be coded as data: 28.7 dB
+ *      instead of 45), else
+ *   3. the dataset's user-defined fill value (netCDF-4 sets it from
  *      _FillValue or the type's default fill), else
- *   3. zero, HDF5's default fill value.
+ *   4. zero, HDF5's default fill value.
  * A NaN fill needs no entry: the library always masks NaN. */
 #include <math.h>
 
 #include "h5z_internal.h"
 
-/* Rules 2 and 3. Returns 0, or -1 on an HDF5 failure. */
+/* Rules 3 and 4. Returns 0, or -1 on an HDF5 failure. */
 static int dataset_fill(hid_t dcpl, vc_cd_local *local)
 {
     H5D_fill_value_t status;
@@ -48,6 +53,9 @@ herr_t vc_h5z_set_local(hid_t dcpl, hid_t type, hid_t space)
     if (s.params.has_fill) {
         local.has_fill = 1;
         local.fill = s.params.fill_value;
+    } else if (s.has_local) {
+        local.has_fill = s.local.has_fill;
+        local.fill = s.local.fill;
     } else if (dataset_fill(dcpl, &local) < 0) {
         VC_H5Z_PUSH(H5E_SETLOCAL, "cannot read the dataset's fill value");
         return -1;

@@ -44,7 +44,7 @@ static int read_cd(hid_t dcpl, vc_h5z_setup *s, vc_axis roles[VC_MAX_RANK])
         return 0;
     }
     vc_params_init(&s->params);
-    int rc = vc_cd_unpack(cd, n, &s->params, roles, NULL, NULL);
+    int rc = vc_cd_unpack(cd, n, &s->params, roles, &s->local, &s->has_local);
     if (rc != VC_OK) {
         push_bad_cd(cd, n, &s->params, rc);
         return 0;

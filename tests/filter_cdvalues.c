@@ -149,27 +149,32 @@ static void test_short_prefix(void)
     CU_ASSERT(H5Fclose(fid) >= 0);
 }
 
-/* Feed the stored words back: same chunk gives the same words; a new
- * chunk keeps words 0..9 and describes the new chunk. */
+/* Feed the stored words back, as nccopy and h5repack do, to datasets with
+ * other fill settings (nccopy's copies have none): same chunk gives the
+ * same words; a new chunk keeps words 0..9 and the masked value and
+ * describes the new chunk. */
 static void test_idempotent(void)
 {
     unsigned user[10], a[32], b[32], c[32];
     const vc_axis roles[3] = { VC_AXIS_TIME, VC_AXIS_Y, VC_AXIS_X };
+    const float fill_a = 250.0f, fill_c = -1.0f;
     vc_params p;
     vc_params_init(&p);
     p.target = 45;
     CU_ASSERT_FATAL(vc_cd_pack(&p, roles, 3, user, 10, NULL) == VC_OK);
     hid_t fid = H5Fcreate(FILE_NAME, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    CU_ASSERT_FATAL(create(fid, "a", H5T_NATIVE_FLOAT, 3, T2M, WHOLE, user, 10, NULL) == 0);
+    CU_ASSERT_FATAL(create(fid, "a", H5T_NATIVE_FLOAT, 3, T2M, WHOLE, user, 10, &fill_a) == 0);
     CU_ASSERT_FATAL(stored(fid, "a", a, NULL, 0) == VC_CD_NALL);
     CU_ASSERT_FATAL(create(fid, "b", H5T_NATIVE_FLOAT, 3, T2M, EDGES, a, VC_CD_NALL, NULL) == 0);
-    CU_ASSERT_FATAL(create(fid, "c", H5T_NATIVE_FLOAT, 3, T2M, WHOLE, a, VC_CD_NALL, NULL) == 0);
+    CU_ASSERT_FATAL(create(fid, "c", H5T_NATIVE_FLOAT, 3, T2M, WHOLE, a, VC_CD_NALL, &fill_c) == 0);
     CU_ASSERT_FATAL(stored(fid, "b", b, NULL, 0) == VC_CD_NALL);
     CU_ASSERT_FATAL(stored(fid, "c", c, NULL, 0) == VC_CD_NALL);
     CU_ASSERT(memcmp(a, user, sizeof user) == 0);
+    CU_ASSERT(local_of(a, VC_CD_NALL).fill == 250.0);
     CU_ASSERT(memcmp(c, a, VC_CD_NALL * sizeof *a) == 0);
     CU_ASSERT(memcmp(b, a, 12 * sizeof *a) == 0);           /* user words, dtype, rank */
     CU_ASSERT(b[12] == 24 && b[13] == 16 && b[14] == 16);
+    CU_ASSERT(memcmp(b + 15, a + 15, 5 * sizeof *a) == 0);  /* the masked value travels */
     CU_ASSERT(H5Fclose(fid) >= 0);
 }
 
