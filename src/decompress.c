@@ -8,8 +8,8 @@
 #include <string.h>
 
 typedef struct band_src {
-    const uint8_t *hdr, *mask, *data;
-    size_t         hdr_n, mask_n, data_n;
+    const uint8_t *hdr, *mask, *data, *res, *exc;
+    size_t         hdr_n, mask_n, data_n, res_n, exc_n;
     unsigned       data_tag;
 } band_src;
 
@@ -102,6 +102,16 @@ static int index_stream(layout *L, const void *src, size_t n)
             if (!b->hdr || b->data)
                 return VC_ERR_CORRUPT;
             b->data = s.p; b->data_n = s.n; b->data_tag = s.tag;
+            break;
+        case VC_SEC_RES:          /* after the video, before exceptions */
+            if (b->data_tag != VC_SEC_VIDEO || b->res || b->exc)
+                return VC_ERR_CORRUPT;
+            b->res = s.p; b->res_n = s.n;
+            break;
+        case VC_SEC_EXC:
+            if (b->data_tag != VC_SEC_VIDEO || b->exc)
+                return VC_ERR_CORRUPT;
+            b->exc = s.p; b->exc_n = s.n;
             break;
         default:
             return VC_ERR_CORRUPT;
@@ -203,6 +213,10 @@ static int decode_band(const layout *L, size_t c, void *dst, char *err, size_t e
     }
     if (rc == VC_OK && bh.coder == VC_CODER_VIDEO)
         rc = decode_video(L, b, &bh, c, m, dst, err, errsz);
+    if (rc == VC_OK && b->res)
+        rc = vc_layer_apply_residual(&L->g, c, m, &bh.norm, b->res, b->res_n, dst);
+    if (rc == VC_OK && b->exc)
+        rc = vc_layer_apply_exceptions(&L->g, c, m, b->exc, b->exc_n, dst);
     if (rc == VC_OK && bh.coder == VC_CODER_RAW)
         rc = vc_raw_decode(&L->g, b->data, b->data_n, c, bh.has_mask ? m : NULL, dst);
     free(m);

@@ -19,7 +19,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 enum { XF_ORDERED = 0, XF_PALETTE = 1 };
 enum { PRED_NONE = 0, PRED_PREV = 1, PRED_FRAME = 2, PRED_MED = 3, NPRED = 4 };
@@ -167,64 +166,6 @@ static uint64_t residuals(const plane *pl, int pred, uint64_t *r)
     return cost;
 }
 
-/* ---- byte planes + zstd ---- */
-
-static unsigned width_for(const uint64_t *r, size_t n)
-{
-    uint64_t all = 0;
-    for (size_t i = 0; i < n; i++)
-        all |= r[i];
-    unsigned w = 1;
-    while (w < 8 && (all >> (8 * w)))
-        w++;
-    return w;
-}
-
-static int put_planes(vc_buf *out, const uint64_t *r, size_t n, unsigned w, int level)
-{
-    uint8_t *planes = malloc(n ? n * w : 1);
-    if (!planes)
-        return VC_ERR_NOMEM;
-    for (unsigned b = 0; b < w; b++)
-        for (size_t i = 0; i < n; i++)
-            planes[b * n + i] = (uint8_t)(r[i] >> (8 * b));
-    size_t cap = ZSTD_compressBound(n * w);
-    int rc = cap > UINT32_MAX ? VC_ERR_LIMIT : vc_buf_reserve(out, 4 + cap);
-    if (rc == VC_OK) {
-        size_t z = ZSTD_compress(out->p + out->n + 4, cap, planes, n * w, level);
-        if (ZSTD_isError(z)) {
-            rc = VC_ERR_GENERIC;
-        } else {
-            vc_put_le32(out->p + out->n, (uint32_t)z);
-            out->n += 4 + z;
-        }
-    }
-    free(planes);
-    return rc;
-}
-
-static int get_planes(vc_rd *rd, uint64_t *r, size_t n, unsigned w)
-{
-    uint32_t z = vc_rd_u32(rd);
-    const uint8_t *p = vc_rd_bytes(rd, z);
-    size_t bytes = n * w;
-    if (!p || ZSTD_getFrameContentSize(p, z) != bytes)
-        return VC_ERR_CORRUPT;
-    uint8_t *planes = malloc(bytes ? bytes : 1);
-    if (!planes)
-        return VC_ERR_NOMEM;
-    size_t got = ZSTD_decompress(planes, bytes, p, z);
-    int rc = ZSTD_isError(got) || got != bytes ? VC_ERR_CORRUPT : VC_OK;
-    for (size_t i = 0; rc == VC_OK && i < n; i++) {
-        uint64_t v = 0;
-        for (unsigned b = 0; b < w; b++)
-            v |= (uint64_t)planes[b * n + i] << (8 * b);
-        r[i] = v;
-    }
-    free(planes);
-    return rc;
-}
-
 /* ---- palette ---- */
 
 static int cmp_u64(const void *a, const void *b)
@@ -302,17 +243,17 @@ static int put_candidate(vc_buf *out, const plane *pl, const uint64_t *pal, size
     uint64_t cost;
     int pred = best_predictor(pl, &cost);
     residuals(pl, pred, scratch);
-    unsigned w = width_for(scratch, nv);
+    unsigned w = vc_planes_width(scratch, nv);
     vc_buf_u8(out, npal ? XF_PALETTE : XF_ORDERED);
     vc_buf_u8(out, (unsigned)pred);
     vc_buf_u8(out, w);
     int rc = VC_OK;
     if (npal) {
         vc_buf_u32(out, (uint32_t)npal);
-        rc = put_planes(out, pal, npal, esize, level);
+        rc = vc_planes_put(out, pal, npal, esize, level);
     }
     if (rc == VC_OK)
-        rc = put_planes(out, scratch, nv, w, level);
+        rc = vc_planes_put(out, scratch, nv, w, level);
     return rc == VC_OK && out->failed ? VC_ERR_NOMEM : rc;
 }
 
@@ -397,7 +338,7 @@ int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n, size_t c,
         pal = malloc(npal * sizeof *pal);
         if (!pal)
             return VC_ERR_NOMEM;
-        rc = get_planes(&rd, pal, npal, (unsigned)vc_dtype_size(g->dtype));
+        rc = vc_planes_get(&rd, pal, npal, (unsigned)vc_dtype_size(g->dtype));
         for (size_t k = 0, prev = 0; rc == VC_OK && k < npal; k++)
             prev = pal[k] = (prev + unzigzag(pal[k], bits)) & width_mask(bits);
     }
@@ -406,7 +347,7 @@ int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n, size_t c,
     if (rc == VC_OK && (!pl.u || !r))
         rc = VC_ERR_NOMEM;
     if (rc == VC_OK)
-        rc = get_planes(&rd, r, nv, w);
+        rc = vc_planes_get(&rd, r, nv, w);
     if (rc == VC_OK && rd.pos != rd.n)
         rc = VC_ERR_CORRUPT;
     if (rc == VC_OK)

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 #define MASK_ZSTD_LEVEL 9
 #define MASK_KIND_BITMAP 0
@@ -56,36 +55,6 @@ void vc_mask_pack(const uint8_t *m, size_t n, uint8_t *bits)
         bits[i >> 3] |= (uint8_t)(m[i] << (i & 7));
 }
 
-/* Append zstd(src) preceded by its compressed length. */
-static int put_zstd(vc_buf *out, const void *src, size_t n, int level)
-{
-    size_t cap = ZSTD_compressBound(n);
-    if (cap > UINT32_MAX)
-        return VC_ERR_LIMIT;
-    if (vc_buf_reserve(out, 4 + cap) != VC_OK)
-        return VC_ERR_NOMEM;
-    size_t z = ZSTD_compress(out->p + out->n + 4, cap, src, n, level);
-    if (ZSTD_isError(z))
-        return VC_ERR_GENERIC;
-    vc_put_le32(out->p + out->n, (uint32_t)z);
-    out->n += 4 + z;
-    return VC_OK;
-}
-
-/* Read a length-prefixed zstd frame that must expand to exactly n bytes. */
-static int get_zstd(vc_rd *r, void *dst, size_t n)
-{
-    uint32_t z = vc_rd_u32(r);
-    const uint8_t *p = vc_rd_bytes(r, z);
-    if (!p)
-        return VC_ERR_CORRUPT;
-    unsigned long long declared = ZSTD_getFrameContentSize(p, z);
-    if (declared != n)
-        return VC_ERR_CORRUPT;
-    size_t got = ZSTD_decompress(dst, n, p, z);
-    return (ZSTD_isError(got) || got != n) ? VC_ERR_CORRUPT : VC_OK;
-}
-
 /* Offset of the i-th pixel (frame-major) of channel c in the array. */
 static size_t pixel_offset(const vc_geom *g, size_t c, size_t i)
 {
@@ -117,7 +86,7 @@ static int encode_values(const vc_geom *g, const void *src, size_t c,
         vc_buf_u8(out, (unsigned)npal);
         vc_buf_put(out, pal, npal * es);
         if (npal > 1)
-            rc = put_zstd(out, idx, n_masked, MASK_ZSTD_LEVEL);
+            rc = vc_zstd_put(out, idx, n_masked, MASK_ZSTD_LEVEL);
     } else {
         /* Too many distinct patterns (NaN payloads carrying data): keep all. */
         uint8_t *raw = realloc(idx, n_masked * es);
@@ -130,7 +99,7 @@ static int encode_values(const vc_geom *g, const void *src, size_t c,
             if (bits[i >> 3] >> (i & 7) & 1)
                 memcpy(raw + es * j++, (const uint8_t *)src + pixel_offset(g, c, i) * es, es);
         vc_buf_u8(out, 0);
-        rc = put_zstd(out, raw, n_masked * es, MASK_ZSTD_LEVEL);
+        rc = vc_zstd_put(out, raw, n_masked * es, MASK_ZSTD_LEVEL);
     }
     free(idx);
     return rc;
@@ -149,7 +118,7 @@ int vc_mask_encode(const vc_geom *g, const void *src, size_t c,
     } else {
         vc_buf_u8(out, MASK_KIND_BITMAP);
         vc_buf_u64(out, n_masked);
-        int rc = put_zstd(out, bits, (n + 7) / 8, MASK_ZSTD_LEVEL);
+        int rc = vc_zstd_put(out, bits, (n + 7) / 8, MASK_ZSTD_LEVEL);
         if (rc != VC_OK)
             return rc;
     }
@@ -169,7 +138,7 @@ static int decode_bitmap(const vc_geom *g, const uint8_t *p, size_t sz,
     uint64_t declared = vc_rd_u64(&r);
     /* The bitmap is expanded in place at the tail of m, then unpacked. */
     uint8_t *bits = m + n - nb;
-    int rc = get_zstd(&r, bits, nb);
+    int rc = vc_zstd_get(&r, bits, nb);
     if (rc != VC_OK)
         return rc;
     if ((n & 7) && bits[nb - 1] >> (n & 7))
@@ -230,7 +199,7 @@ int vc_mask_decode(const vc_geom *g, const uint8_t *const *masks,
         vals = malloc(len);
         if (!vals)
             return VC_ERR_NOMEM;
-        rc = get_zstd(&r, vals, len);
+        rc = vc_zstd_get(&r, vals, len);
     }
     if (rc == VC_OK && r.pos != r.n)
         rc = VC_ERR_CORRUPT;

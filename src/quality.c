@@ -11,42 +11,46 @@
 void vc_trial_free(vc_trial *tr)
 {
     vc_buf_free(&tr->bits);
+    vc_buf_free(&tr->res);
+    vc_buf_free(&tr->exc);
+}
+
+size_t vc_trial_bytes(const vc_trial *tr)
+{
+    size_t n = VC_SECTION_OVERHEAD + tr->bits.n;
+    if (tr->res.n)
+        n += VC_SECTION_OVERHEAD + tr->res.n;
+    if (tr->exc.n)
+        n += VC_SECTION_OVERHEAD + tr->exc.n;
+    return n;
+}
+
+static int samples_equal(const vc_frames *f, const uint16_t *recon)
+{
+    size_t plane = f->W * f->H;
+    for (size_t t = 0; t < f->T; t++)
+        for (size_t y = 0; y < f->Y; y++)
+            if (memcmp(recon + t * plane + y * f->W, f->s + t * plane + y * f->W,
+                       f->X * sizeof *recon))
+                return 0;
+    return 1;
 }
 
 int vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg, vc_trial *tr,
                    char *err, size_t errsz)
 {
     const vc_frames *f = &b->frames;
-    size_t plane = f->W * f->H;
-    vc_buf_init(&tr->bits);
+    memset(tr, 0, sizeof *tr);
     tr->q = cfg->q;
-    tr->exact = 1;
-    vc_qacc_init(&tr->acc);
-    uint16_t *recon = malloc(f->T * plane * sizeof *recon);
-    double *lut = malloc(((size_t)b->norm.maxcode + 1) * sizeof *lut);
-    int rc = recon && lut ? VC_OK : VC_ERR_NOMEM;
+    uint16_t *recon = malloc(f->T * f->W * f->H * sizeof *recon);
+    int rc = recon ? VC_OK : VC_ERR_NOMEM;
     if (rc == VC_OK)
         rc = vc_x264_encode(cfg, f->s, &tr->bits, recon, err, errsz);
     if (rc == VC_OK) {
-        for (unsigned q = 0; q <= b->norm.maxcode; q++)
-            lut[q] = vc_norm_value(&b->norm, b->dtype, q);
-        for (size_t t = 0; t < f->T; t++)
-            for (size_t y = 0; y < f->Y; y++) {
-                const uint16_t *rr = recon + t * plane + y * f->W;
-                const uint16_t *in = f->s + t * plane + y * f->W;
-                size_t i = (t * f->Y + y) * f->X;
-                for (size_t x = 0; x < f->X; x++, i++) {
-                    if (rr[x] != in[x])
-                        tr->exact = 0;
-                    if (b->m[i])
-                        tr->acc.n_masked++;
-                    else
-                        vc_qacc_add(&tr->acc, b->v[i], lut[rr[x] > b->norm.maxcode ? b->norm.maxcode : rr[x]]);
-                }
-            }
+        tr->exact = samples_equal(f, recon);
+        rc = vc_layer_encode(b, &b->layer, recon, &tr->res, &tr->exc, &tr->acc);
     }
     free(recon);
-    free(lut);
     if (rc != VC_OK)
         vc_trial_free(tr);
     return rc;
@@ -94,6 +98,23 @@ static int probe(const vc_vband *b, vc_video_cfg cfg, int qp, double *p,
         *p = trial_psnr(&tr, &b->norm);
     vc_trial_free(&tr);
     return rc;
+}
+
+/* A starting QP for a PSNR: the mid-range QP, or, for long series, the
+ * prediction from a probe of the first frames. */
+static int first_guess(const vc_vband *b, vc_video_cfg cfg, double target_db, int *guess,
+                       char *err, size_t errsz)
+{
+    int qmax = vc_qp_max(cfg.bit_depth), g = cfg.bit_depth > 8 ? 30 : 18;
+    if (cfg.T > 2 * PROBE_FRAMES) {
+        double p = NAN;
+        int rc = probe(b, cfg, g, &p, err, errsz);
+        if (rc != VC_OK)
+            return rc;
+        g = predict(g, p, target_db);
+    }
+    *guess = g < 0 ? 0 : g > qmax ? qmax : g;
+    return VC_OK;
 }
 
 static void record(search *s, vc_trial *tr, int qp, double p)
@@ -165,14 +186,7 @@ int vc_search_psnr(const vc_vband *b, vc_video_cfg cfg, double target, int par,
     s.qmax = vc_qp_max(cfg.bit_depth);
     s.ok = -1;
     s.fail = s.qmax + 1;
-    int guess = cfg.bit_depth > 8 ? 30 : 18, rc = VC_OK;
-    if (cfg.T > 2 * PROBE_FRAMES) {
-        double p = NAN;
-        rc = probe(b, cfg, guess, &p, err, errsz);
-        guess = predict(guess, p, target);
-        if (guess < 0) guess = 0;
-        if (guess > s.qmax) guess = s.qmax;
-    }
+    int guess, rc = first_guess(b, cfg, target, &guess, err, errsz);
     for (int round = 0; rc == VC_OK && round < 12; round++) {
         int qps[2] = { guess, guess + 1 }, n = 1;
         if (par > 1) {                       /* the neighbour that can decide */
@@ -192,6 +206,104 @@ int vc_search_psnr(const vc_vband *b, vc_video_cfg cfg, double target, int par,
                      target, cfg.bit_depth, s.p_fail);
         rc = VC_ERR_TARGET;
     }
+    if (rc != VC_OK) {
+        vc_trial_free(&s.best);
+        return rc;
+    }
+    *best = s.best;
+    return VC_OK;
+}
+
+/* ---- bound modes: the cheapest QP ---------------------------------------- */
+
+/* Video noise around this fraction of the bound leaves a residual of mostly
+ * zeros and ones, near the cheapest total on the shared data. */
+#define NOISE_PER_BOUND 0.6
+
+typedef struct cheapest {
+    vc_trial best;
+    size_t   best_bytes;
+    int      best_qp;
+    size_t   cost[64];          /* bytes per QP; 0 = not tried */
+} cheapest;
+
+static int try_qps(cheapest *s, const vc_vband *b, vc_video_cfg cfg, const int *qps, int n,
+                   char *err, size_t errsz)
+{
+    vc_trial tr[2];
+    int rc[2] = { VC_OK, VC_OK };
+    char errs[2][160] = { "", "" };
+#pragma omp parallel for num_threads(n) if (n > 1)
+    for (int k = 0; k < n; k++) {
+        vc_video_cfg c = cfg;
+        c.q = qps[k];
+        rc[k] = vc_video_trial(b, &c, &tr[k], errs[k], sizeof errs[k]);
+    }
+    int status = VC_OK;
+    for (int k = 0; k < n; k++) {
+        if (rc[k] != VC_OK) {
+            if (status == VC_OK) {
+                status = rc[k];
+                snprintf(err, errsz, "%s", errs[k]);
+            }
+            continue;
+        }
+        size_t bytes = vc_trial_bytes(&tr[k]);
+        s->cost[qps[k]] = bytes;
+        if (bytes < s->best_bytes) {
+            vc_trial_free(&s->best);
+            s->best = tr[k];
+            s->best_bytes = bytes;
+            s->best_qp = qps[k];
+        } else {
+            vc_trial_free(&tr[k]);
+        }
+    }
+    return status;
+}
+
+/* Evaluate the untried QPs among a and b (either may be out of range). */
+static int try_pair(cheapest *s, const vc_vband *b, vc_video_cfg cfg, int par, int qa, int qb,
+                    char *err, size_t errsz)
+{
+    int qmax = vc_qp_max(cfg.bit_depth), qps[2], n = 0;
+    if (qa >= 0 && qa <= qmax && !s->cost[qa]) qps[n++] = qa;
+    if (qb >= 0 && qb <= qmax && !s->cost[qb] && qb != qa) qps[n++] = qb;
+    if (n == 0)
+        return VC_OK;
+    if (par < 2 && n == 2) {
+        int rc = try_qps(s, b, cfg, qps, 1, err, errsz);
+        return rc != VC_OK ? rc : try_qps(s, b, cfg, qps + 1, 1, err, errsz);
+    }
+    return try_qps(s, b, cfg, qps, n, err, errsz);
+}
+
+/* Total bytes (video + residual + exceptions) against QP is valley-shaped:
+ * walk downhill in steps of 2 from a predicted start, then settle +-1. */
+int vc_search_smallest(const vc_vband *b, vc_video_cfg cfg, int par, vc_trial *best,
+                       char *err, size_t errsz)
+{
+    cheapest s;
+    memset(&s, 0, sizeof s);
+    s.best_bytes = SIZE_MAX;
+    double range = b->norm.max - b->norm.min;
+    double start_db = vc_psnr(range, NOISE_PER_BOUND * b->layer.bound *
+                                     NOISE_PER_BOUND * b->layer.bound, 1);
+    int qp, rc = first_guess(b, cfg, isfinite(start_db) ? start_db : 60, &qp, err, errsz);
+    if (rc == VC_OK)
+        rc = try_pair(&s, b, cfg, par, qp, qp + 2, err, errsz);
+    int step = s.best_qp > qp ? 2 : -2;
+    for (int cur = s.best_qp; rc == VC_OK;) {
+        int next = cur + step;
+        if (next < 0 || next > vc_qp_max(cfg.bit_depth) || s.cost[next])
+            break;
+        rc = try_pair(&s, b, cfg, 1, next, -1, err, errsz);
+        if (rc != VC_OK || s.best_qp != next)
+            break;
+        cur = next;
+    }
+    if (rc == VC_OK)
+        rc = try_pair(&s, b, cfg, par, s.best_qp - 1, s.best_qp + 1, err, errsz);
     if (rc != VC_OK) {
         vc_trial_free(&s.best);
         return rc;

@@ -47,6 +47,24 @@ VC_HIDDEN const uint8_t *vc_rd_bytes(vc_rd *r, size_t n);
 VC_HIDDEN void     vc_put_le32(uint8_t *p, uint32_t v);
 VC_HIDDEN uint32_t vc_get_le32(const uint8_t *p);
 
+/* ---- zpack.c: length-prefixed zstd frames and byte planes ---- */
+VC_HIDDEN int      vc_zstd_put(vc_buf *out, const void *src, size_t n, int level);
+/* Read a frame that must expand to exactly n bytes. */
+VC_HIDDEN int      vc_zstd_get(vc_rd *r, void *dst, size_t n);
+/* Bytes needed by the largest of n integers (1..8). */
+VC_HIDDEN unsigned vc_planes_width(const uint64_t *r, size_t n);
+VC_HIDDEN int      vc_planes_put(vc_buf *out, const uint64_t *r, size_t n, unsigned w, int level);
+VC_HIDDEN int      vc_planes_get(vc_rd *rd, uint64_t *r, size_t n, unsigned w);
+
+static inline uint64_t vc_zigzag(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+static inline int64_t vc_unzigzag(uint64_t z)
+{
+    return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+}
+
 /* ---- crc32.c ---- */
 VC_HIDDEN uint32_t vc_crc32(uint32_t crc, const void *data, size_t n);
 
@@ -190,6 +208,8 @@ enum vc_section_tag {
     VC_SEC_MASK = 3,   /* per channel: masked positions and raw values */
     VC_SEC_VIDEO = 4,  /* per channel: H.264 stream */
     VC_SEC_RAW = 5,    /* per channel: lossless bytes */
+    VC_SEC_RES = 6,    /* per channel: residual layer */
+    VC_SEC_EXC = 7,    /* per channel: values stored exactly */
     VC_SEC_END = 15    /* total size and section count */
 };
 
@@ -244,24 +264,56 @@ typedef struct vc_bandhdr {
 VC_HIDDEN void vc_bandhdr_put(vc_buf *out, const vc_bandhdr *b);
 VC_HIDDEN int  vc_bandhdr_get(const uint8_t *p, size_t n, vc_bandhdr *b);
 
+/* ---- residual.c: the layer after the video ---- */
+/* What the decoded values must honour beyond the video. */
+typedef struct vc_layer {
+    double step;           /* residual quantiser (2E); 0: no residual */
+    double bound;          /* max abs error guaranteed; HUGE_VAL: none */
+    int    has_fill;       /* a valid value must never decode to fill */
+    double fill;           /* as the dtype holds it */
+} vc_layer;
+
+/* The decoder's arithmetic for one valid value. */
+VC_HIDDEN double vc_layer_value(vc_dtype d, double base, int64_t q, double step,
+                                double lo, double hi);
+
 /* ---- quality.c: choosing the video quantiser ---- */
 /* One channel ready for the codec: its values (masked ones in-painted), the
- * mask, the normalisation and the padded frames. */
+ * mask, the normalisation, the decoder's sample->value table, the padded
+ * frames and the layer the result must honour. */
 typedef struct vc_vband {
     vc_dtype       dtype;
     const double  *v;      /* T*Y*X values; only valid ones are measured */
     const uint8_t *m;      /* 1 = masked */
     vc_norm        norm;
+    const double  *lut;    /* maxcode + 1 decoded values */
     vc_frames      frames;
+    vc_layer       layer;
 } vc_vband;
 
 /* One encoding of a channel and the quality the decoder will see. */
 typedef struct vc_trial {
     double  q;             /* the qp or crf used */
     vc_buf  bits;          /* H.264 stream */
-    vc_qacc acc;           /* quality of the decoded values */
+    vc_buf  res;           /* RES payload (empty: no residual) */
+    vc_buf  exc;           /* EXC payload (empty: no exceptions) */
+    vc_qacc acc;           /* quality of the final decoded values */
     int     exact;         /* every decoded sample equals its input sample */
 } vc_trial;
+
+/* Total stream bytes a trial costs (payloads and their section overheads). */
+VC_HIDDEN size_t vc_trial_bytes(const vc_trial *tr);
+
+/* Residual and exception payloads for a reconstruction, and the quality of
+ * the final values. */
+VC_HIDDEN int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
+                              vc_buf *res, vc_buf *exc, vc_qacc *acc);
+/* Decoder side: dst holds the video values of channel c at valid positions. */
+VC_HIDDEN int vc_layer_apply_residual(const vc_geom *g, size_t c, const uint8_t *m,
+                                      const vc_norm *nm, const uint8_t *p, size_t n,
+                                      void *dst);
+VC_HIDDEN int vc_layer_apply_exceptions(const vc_geom *g, size_t c, const uint8_t *m,
+                                        const uint8_t *p, size_t n, void *dst);
 
 VC_HIDDEN int  vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg,
                               vc_trial *tr, char *err, size_t errsz);
@@ -270,5 +322,35 @@ VC_HIDDEN void vc_trial_free(vc_trial *tr);
  * within a fraction of a dB of it). par: trials that may run at once. */
 VC_HIDDEN int  vc_search_psnr(const vc_vband *b, vc_video_cfg cfg, double target_db,
                               int par, vc_trial *best, char *err, size_t errsz);
+/* Bound modes: the QP whose video plus residual is smallest. */
+VC_HIDDEN int  vc_search_smallest(const vc_vband *b, vc_video_cfg cfg, int par,
+                                  vc_trial *best, char *err, size_t errsz);
+
+/* ---- compress.c / band_encode.c / rate.c: the encoder's plan ---- */
+#define BANDHDR_BYTES 43     /* payload of a BAND section */
+typedef struct vc_job {
+    vc_buf         out;          /* this channel's sections */
+    size_t         nsec;         /* how many */
+    vc_band_report rep;
+    int            status;
+    char           err[200];
+} vc_job;
+
+typedef struct vc_plan {
+    const vc_params *p;
+    vc_geom          g;
+    const void      *src;
+    vc_maskspec      ms;
+    size_t           n, nbits;   /* pixels per channel, bytes of a bitmap */
+    uint8_t         *bits;       /* C bitmaps */
+    size_t          *n_masked;
+    int             *ref;        /* channel with the identical bitmap, or -1 */
+    int              par;        /* quantiser trials one channel may run at once */
+} vc_plan;
+
+/* Bytes a channel of n values of esize bytes may take at most. */
+VC_HIDDEN size_t vc_band_limit(size_t n, size_t esize);
+/* Code channel c into job (status and message in the job). */
+VC_HIDDEN void   vc_band_encode(const vc_plan *pl, size_t c, vc_job *job);
 
 #endif /* VC_INTERNAL_H */
