@@ -20,12 +20,12 @@ size_t vc_band_limit(size_t n, size_t esize)
 }
 
 /* Encode a channel as video according to the mode; fills the trial. */
-static int code_video(const vc_plan *pl, const vc_vband *vb, vc_trial *tr,
+static int code_video(const vc_plan *pl, size_t c, const vc_vband *vb, vc_trial *tr,
                       vc_job *job)
 {
     const vc_params *p = pl->p;
     vc_video_cfg cfg = { vb->frames.W, vb->frames.H, vb->frames.T,
-                         p->bit_depth, p->preset, VC_MODE_QP, 0 };
+                         p->bit_depth, p->preset, VC_MODE_QP, 0, 0 };
     switch (p->mode) {
     case VC_MODE_PSNR:
         return vc_search_psnr(vb, cfg, p->target, pl->par, tr, job->err, sizeof job->err);
@@ -42,6 +42,9 @@ static int code_video(const vc_plan *pl, const vc_vband *vb, vc_trial *tr,
     case VC_MODE_ABS:
     case VC_MODE_REL:
         return vc_search_smallest(vb, cfg, pl->par, tr, job->err, sizeof job->err);
+    case VC_MODE_RATE:                      /* planned by rate.c */
+        cfg.q = pl->rate_qp[c];
+        break;
     default:
         snprintf(job->err, sizeof job->err, "mode %d is not supported yet", (int)p->mode);
         return VC_ERR_UNSUPPORTED;
@@ -127,9 +130,19 @@ static int raw_beats(const vc_plan *pl, size_t c, const uint8_t *m, size_t video
     return raw_size(pl, c, m, VC_RAW_LEVEL) < video_bytes;
 }
 
+void vc_band_values(const vc_plan *pl, size_t c, double *v, uint8_t *m, double *min,
+                    double *max, size_t *n_valid)
+{
+    vc_band_load(&pl->g, pl->src, c, v);
+    for (size_t i = 0; i < pl->n; i++)
+        m[i] = (uint8_t)(pl->bits[c * pl->nbits + (i >> 3)] >> (i & 7) & 1);
+    vc_norm_range(v, m, pl->n, min, max, n_valid);
+}
+
 /* What the decoded values of a channel must honour, from the mode: an error
  * bound (abs, rel; lossless is a bound of 0), and never the fill value. */
-static int band_layer(const vc_plan *pl, double min, double max, vc_layer *L, vc_job *job)
+int vc_band_layer(const vc_plan *pl, size_t c, double min, double max, vc_layer *L,
+                  char *err, size_t errsz)
 {
     const vc_params *p = pl->p;
     vc_dtype d = pl->g.dtype;
@@ -142,6 +155,10 @@ static int band_layer(const vc_plan *pl, double min, double max, vc_layer *L, vc
     }
     if (p->mode == VC_MODE_LOSSLESS)
         L->bound = 0;
+    if (p->mode == VC_MODE_RATE && pl->rate_step) {
+        L->step = pl->rate_step[c];
+        L->cover = pl->rate_cover[c];
+    }
     if (p->mode != VC_MODE_ABS && p->mode != VC_MODE_REL)
         return VC_OK;
     double E = p->mode == VC_MODE_ABS ? p->target : p->target * (max - min);
@@ -151,7 +168,7 @@ static int band_layer(const vc_plan *pl, double min, double max, vc_layer *L, vc
     double ulp = d == VC_FLOAT32 ? ldexp(1.0, ilogb(mag) - 23) :
                  d == VC_FLOAT64 ? ldexp(1.0, ilogb(mag) - 52) : 0;
     if (mag > 0 && E < ulp / 2) {
-        snprintf(job->err, sizeof job->err,
+        snprintf(err, errsz,
                  "error bound %g is below %s resolution at |x| = %g (spacing %g); "
                  "use the lossless mode or a bound of at least %g",
                  E, vc_dtype_name(d), mag, ulp, ulp / 2);
@@ -164,8 +181,8 @@ static int band_layer(const vc_plan *pl, double min, double max, vc_layer *L, vc
 
 /* Normalise, in-paint and pad a channel for the codec; vb->frames.s and
  * vb->lut are allocated here (free with release_video_band). */
-static int prepare_video_band(const vc_plan *pl, double *v, const uint8_t *m, double min,
-                              double max, vc_vband *vb)
+int vc_prepare_video_band(const vc_plan *pl, double *v, const uint8_t *m, double min,
+                          double max, vc_vband *vb)
 {
     memset(vb, 0, sizeof *vb);
     vb->dtype = pl->g.dtype;
@@ -190,7 +207,7 @@ static int prepare_video_band(const vc_plan *pl, double *v, const uint8_t *m, do
     return rc;
 }
 
-static void release_video_band(vc_vband *vb)
+void vc_release_video_band(vc_vband *vb)
 {
     free(vb->frames.s);
     free((double *)vb->lut);
@@ -204,10 +221,7 @@ static int code_band(const vc_plan *pl, size_t c, vc_job *job, double *v, uint8_
     bh.qp = -1;
     double min, max;
     size_t n_valid;
-    vc_band_load(&pl->g, pl->src, c, v);
-    for (size_t i = 0; i < pl->n; i++)
-        m[i] = (uint8_t)(pl->bits[c * pl->nbits + (i >> 3)] >> (i & 7) & 1);
-    vc_norm_range(v, m, pl->n, &min, &max, &n_valid);
+    vc_band_values(pl, c, v, m, &min, &max, &n_valid);
     bh.has_mask = pl->n_masked[c] > 0;
     bh.norm.min = min;
     bh.norm.max = max;
@@ -215,6 +229,8 @@ static int code_band(const vc_plan *pl, size_t c, vc_job *job, double *v, uint8_
 
     if (p->mode == VC_MODE_LOSSLESS && !lossless_video_fits(pl, min, max) && n_valid)
         return code_raw(pl, job, c, m, &bh);
+    if (p->mode == VC_MODE_RATE && pl->rate_qp[c] < 0 && n_valid && min < max)
+        return code_raw(pl, job, c, m, &bh);           /* the rate plan chose it */
     if (n_valid == 0 || min == max) {
         /* Nothing to code but the mask, or a constant band stored exactly. */
         bh.coder = n_valid ? VC_CODER_CONSTANT : VC_CODER_NONE;
@@ -227,15 +243,15 @@ static int code_band(const vc_plan *pl, size_t c, vc_job *job, double *v, uint8_
 
     vc_vband vb;
     vc_trial tr;
-    int rc = prepare_video_band(pl, v, m, min, max, &vb);
+    int rc = vc_prepare_video_band(pl, v, m, min, max, &vb);
     if (rc == VC_OK)
-        rc = band_layer(pl, min, max, &vb.layer, job);
+        rc = vc_band_layer(pl, c, min, max, &vb.layer, job->err, sizeof job->err);
     if (rc == VC_OK)
-        rc = code_video(pl, &vb, &tr, job);
-    release_video_band(&vb);
+        rc = code_video(pl, c, &vb, &tr, job);
+    vc_release_video_band(&vb);
     if (rc != VC_OK)
         return rc;
-    if (raw_beats(pl, c, m, vc_trial_bytes(&tr))) {
+    if (p->mode != VC_MODE_RATE && raw_beats(pl, c, m, vc_trial_bytes(&tr))) {
         vc_trial_free(&tr);
         return code_raw(pl, job, c, m, &bh);
     }

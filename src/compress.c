@@ -58,15 +58,17 @@ static void plan_free(vc_plan *pl)
     free(pl->bits);
     free(pl->n_masked);
     free(pl->ref);
+    free(pl->rate_qp);
+    free(pl->rate_step);
+    free(pl->rate_cover);
 }
 
-static int assemble(vc_ctx *ctx, const vc_plan *pl, vc_job *jobs, const vc_array *a,
-                    void *dst, size_t cap, size_t *dst_size)
+/* Preamble and HEAD section. */
+static void build_head(const vc_plan *pl, const vc_array *a, vc_buf *head)
 {
-    vc_buf head;
-    vc_buf_init(&head);
-    vc_buf_put(&head, VC_MAGIC, 4);
-    vc_buf_u8(&head, VC_STREAM_FORMAT);
+    vc_buf_init(head);
+    vc_buf_put(head, VC_MAGIC, 4);
+    vc_buf_u8(head, VC_STREAM_FORMAT);
     vc_header h = { *a, pl->p->mode, pl->p->target, pl->p->bit_depth, pl->p->preset,
                     VC_TRANSFORM_NONE, pl->p->has_fill, pl->p->fill_value,
                     VC_VERSION_NUMBER };
@@ -74,8 +76,15 @@ static int assemble(vc_ctx *ctx, const vc_plan *pl, vc_job *jobs, const vc_array
     vc_buf hp;
     vc_buf_init(&hp);
     vc_header_put(&hp, &h);
-    vc_section_put(&head, VC_SEC_HEAD, 0, hp.p, hp.n);
+    vc_section_put(head, VC_SEC_HEAD, 0, hp.p, hp.n);
     vc_buf_free(&hp);
+}
+
+static int assemble(vc_ctx *ctx, const vc_plan *pl, vc_job *jobs, const vc_array *a,
+                    void *dst, size_t cap, size_t *dst_size)
+{
+    vc_buf head;
+    build_head(pl, a, &head);
     if (head.failed) {
         vc_buf_free(&head);
         return vc_fail(ctx, VC_ERR_NOMEM, "out of memory writing the header");
@@ -126,8 +135,6 @@ int vc_compress(vc_ctx *ctx, const vc_array *a, const void *src,
     char msg[160];
     if (vc_params_check(&ctx->params, msg, sizeof msg) != VC_OK)
         return vc_fail(ctx, VC_ERR_PARAM, "%s", msg);
-    if (ctx->params.mode == VC_MODE_RATE)
-        return vc_fail(ctx, VC_ERR_UNSUPPORTED, "the rate mode is not supported yet");
     if (ctx->params.transform != VC_TRANSFORM_NONE)
         return vc_fail(ctx, VC_ERR_UNSUPPORTED, "band transforms are not supported yet");
     vc_plan pl;
@@ -148,6 +155,18 @@ int vc_compress(vc_ctx *ctx, const vc_array *a, const void *src,
     vc_job *jobs = calloc(pl.g.C, sizeof *jobs);
     vc_band_report *rep = calloc(pl.g.C, sizeof *rep);
     rc = jobs && rep ? find_masks(&pl, threads) : VC_ERR_NOMEM;
+    if (rc != VC_OK)
+        vc_fail(ctx, rc, "out of memory finding masks");
+    if (rc == VC_OK && ctx->params.mode == VC_MODE_RATE) {
+        vc_buf head;
+        build_head(&pl, a, &head);
+        size_t head_bytes = head.n + VC_SECTION_OVERHEAD + 12;
+        vc_buf_free(&head);
+        rc = vc_rate_plan(&pl, head_bytes, threads, msg, sizeof msg);
+        if (rc != VC_OK)
+            vc_fail(ctx, rc, "rate %g bpppb: %s", ctx->params.target,
+                    msg[0] ? msg : vc_strerror(rc));
+    }
     if (rc == VC_OK) {
         /* Threads go to channels first; with fewer channels than threads
          * the spare ones run quantiser trials of a channel side by side. */
@@ -161,11 +180,13 @@ int vc_compress(vc_ctx *ctx, const vc_array *a, const void *src,
                 rc = vc_fail(ctx, jobs[c].status, "channel %zu: %s", c,
                              jobs[c].err[0] ? jobs[c].err : vc_strerror(jobs[c].status));
             }
-    } else {
-        vc_fail(ctx, rc, "out of memory finding masks");
     }
     if (rc == VC_OK)
         rc = assemble(ctx, &pl, jobs, a, dst, dst_capacity, dst_size);
+    /* The plan is exact, so this never fires; it guards the promise. */
+    if (rc == VC_OK && ctx->params.mode == VC_MODE_RATE &&
+        8.0 * (double)*dst_size > ctx->params.target * (double)(pl.g.C * pl.n) + 8)
+        rc = vc_fail(ctx, VC_ERR_GENERIC, "rate plan overshot: %zu bytes", *dst_size);
     if (rc == VC_OK) {
         for (size_t c = 0; c < pl.g.C; c++)
             rep[c] = jobs[c].rep;

@@ -10,6 +10,8 @@
 
 void vc_trial_free(vc_trial *tr)
 {
+    free(tr->recon);
+    tr->recon = NULL;
     vc_buf_free(&tr->bits);
     vc_buf_free(&tr->res);
     vc_buf_free(&tr->exc);
@@ -50,7 +52,10 @@ int vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg, vc_trial *tr,
         tr->exact = samples_equal(f, recon);
         rc = vc_layer_encode(b, &b->layer, recon, &tr->res, &tr->exc, &tr->acc);
     }
-    free(recon);
+    if (rc == VC_OK && cfg->keep_recon)
+        tr->recon = recon;
+    else
+        free(recon);
     if (rc != VC_OK)
         vc_trial_free(tr);
     return rc;

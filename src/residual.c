@@ -71,6 +71,11 @@ int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
     size_t xcap = 64;
     int rc = (L->step > 0 && !q) || !xpos || !xval ? VC_ERR_NOMEM : VC_OK;
     uint64_t any = 0;
+    size_t n_valid = 0;
+    for (size_t i = 0; i < n; i++)
+        n_valid += !b->m[i];
+    double cover = L->cover > 0 && L->cover < 1 ? L->cover : 1;
+    size_t covered = cover < 1 ? (size_t)(cover * (double)n_valid) : n_valid;
     vc_qacc_init(acc);
     for (size_t i = 0; rc == VC_OK && i < n; i++) {
         if (b->m[i]) {
@@ -81,9 +86,11 @@ int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
         unsigned s = recon[t * plane + y * f->W + x];
         double base = b->lut[s > b->norm.maxcode ? b->norm.maxcode : s], v = b->v[i];
         int64_t k = 0;
-        if (L->step > 0) {
+        if (L->step > 0 && nv < covered) {
             double r = floor((v - base) / L->step + 0.5);
             k = fabs(r) < 4e18 ? (int64_t)r : 0;     /* absurd residuals become exceptions */
+        }
+        if (L->step > 0) {
             q[nv] = vc_zigzag(k);
             any |= q[nv];
         }

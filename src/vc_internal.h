@@ -167,6 +167,7 @@ typedef struct vc_video_cfg {
     int    preset;         /* 0..9 */
     int    rc;             /* VC_MODE_QP or VC_MODE_CRF */
     double q;              /* qp or crf */
+    int    keep_recon;     /* vc_video_trial keeps x264's reconstruction */
 } vc_video_cfg;
 
 /* Encode T frames of W*H samples; append the H.264 Annex-B stream to out and,
@@ -268,6 +269,9 @@ VC_HIDDEN int  vc_bandhdr_get(const uint8_t *p, size_t n, vc_bandhdr *b);
 /* What the decoded values must honour beyond the video. */
 typedef struct vc_layer {
     double step;           /* residual quantiser (2E); 0: no residual */
+    double cover;          /* share of the valid values, in scan order, that
+                              get a residual (1 = all; the rate mode's fine
+                              knob); the rest store q = 0 */
     double bound;          /* max abs error guaranteed; HUGE_VAL: none */
     int    has_fill;       /* a valid value must never decode to fill */
     double fill;           /* as the dtype holds it */
@@ -299,6 +303,7 @@ typedef struct vc_trial {
     vc_buf  exc;           /* EXC payload (empty: no exceptions) */
     vc_qacc acc;           /* quality of the final decoded values */
     int     exact;         /* every decoded sample equals its input sample */
+    uint16_t *recon;       /* x264's reconstruction, when asked to keep it */
 } vc_trial;
 
 /* Total stream bytes a trial costs (payloads and their section overheads). */
@@ -346,11 +351,28 @@ typedef struct vc_plan {
     size_t          *n_masked;
     int             *ref;        /* channel with the identical bitmap, or -1 */
     int              par;        /* quantiser trials one channel may run at once */
+    int             *rate_qp;    /* rate mode: QP per channel (rate.c) */
+    double          *rate_step;  /* rate mode: residual step per channel, 0 = none */
+    double          *rate_cover; /* rate mode: residual cover per channel */
 } vc_plan;
 
 /* Bytes a channel of n values of esize bytes may take at most. */
 VC_HIDDEN size_t vc_band_limit(size_t n, size_t esize);
 /* Code channel c into job (status and message in the job). */
 VC_HIDDEN void   vc_band_encode(const vc_plan *pl, size_t c, vc_job *job);
+/* Channel c's values and mask (T*Y*X each) and its valid range. */
+VC_HIDDEN void   vc_band_values(const vc_plan *pl, size_t c, double *v, uint8_t *m,
+                                double *min, double *max, size_t *n_valid);
+/* The layer a channel must honour under the plan's mode. */
+VC_HIDDEN int    vc_band_layer(const vc_plan *pl, size_t c, double min, double max,
+                               vc_layer *L, char *err, size_t errsz);
+/* Normalise, in-paint (v is changed) and pad a channel for the codec. */
+VC_HIDDEN int    vc_prepare_video_band(const vc_plan *pl, double *v, const uint8_t *m,
+                                       double min, double max, vc_vband *vb);
+VC_HIDDEN void   vc_release_video_band(vc_vband *vb);
+/* Rate mode: choose rate_qp and rate_step for every channel so that the
+ * whole stream lands within 5 % under the budget of p->target bpppb. */
+VC_HIDDEN int    vc_rate_plan(vc_plan *pl, size_t head_bytes, int threads,
+                              char *err, size_t errsz);
 
 #endif /* VC_INTERNAL_H */

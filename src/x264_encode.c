@@ -92,9 +92,11 @@ static int emit(const vc_video_cfg *cfg, x264_nal_t *nal, int nnal, int size,
         return VC_ERR_CODEC;
     if (size == 0)
         return VC_OK;
-    /* x264 lays the NAL units of one picture out contiguously. */
-    (void)nnal;
-    vc_buf_put(bits, nal[0].p_payload, (size_t)size);
+    /* x264 writes its version and settings as a ~700-byte SEI message in the
+     * first picture: nothing a decoder needs, and most of a small stream. */
+    for (int i = 0; i < nnal; i++)
+        if (nal[i].i_type != NAL_SEI)
+            vc_buf_put(bits, nal[i].p_payload, (size_t)nal[i].i_payload);
     if (bits->failed)
         return VC_ERR_NOMEM;
     return take_recon(cfg, out, recon);

@@ -60,7 +60,7 @@ static void check_match(const char *file, const char *var, size_t tmax, int bit_
 {
     vc_frames f;
     sample_frames(file, var, tmax, bit_depth, &f);
-    vc_video_cfg cfg = { f.W, f.H, f.T, bit_depth, preset, VC_MODE_QP, qp };
+    vc_video_cfg cfg = { f.W, f.H, f.T, bit_depth, preset, VC_MODE_QP, qp, 0 };
     uint16_t *recon = malloc(f.T * f.W * f.H * sizeof *recon);
     vc_buf bits;
     vc_buf_init(&bits);
