@@ -132,3 +132,16 @@ int tu_run_cunit(void)
     CU_cleanup_registry();
     return failed ? 1 : 0;
 }
+
+size_t tu_channel_of(const vc_array *a, size_t i)
+{
+    size_t idx[VC_MAX_RANK], c = 0;
+    for (int k = a->rank - 1; k >= 0; k--) {
+        idx[k] = i % a->dims[k];
+        i /= a->dims[k];
+    }
+    for (int k = 0; k < a->rank; k++)
+        if (a->roles[k] == VC_AXIS_CHANNEL)
+            c = c * a->dims[k] + idx[k];
+    return c;
+}

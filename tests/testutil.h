@@ -29,6 +29,10 @@ int  tu_list_vars(const char *file, char names[][64], int max);
 size_t tu_roundtrip(const vc_array *a, const void *src, const vc_params *p,
                     void **out, void **stream);
 
+/* Channel (combined index of the C axes, in C order) of element i of a
+ * checked array description. */
+size_t tu_channel_of(const vc_array *a, size_t i);
+
 /* Run every registered CUnit suite; returns the process exit status. */
 int tu_run_cunit(void);
 
