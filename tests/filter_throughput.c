@@ -9,6 +9,10 @@
  *   hdf5+deflate  H5Dread of the same variable stored with shuffle+deflate
  * Each is the best of REPEATS runs, the four interleaved (the machine is
  * shared), the file reopened every run so HDF5's chunk cache starts cold.
+ * Times are process CPU time: on a loaded machine, wall time mostly
+ * measures how long we wait for a core. Run single-threaded
+ * (VIDCUBE_THREADS=1, as filter_throughput.sh does) so CPU time is
+ * elapsed working time.
  *   filter_throughput VIDCUBE_FILE DEFLATE_FILE VAR [REPEATS] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,7 @@
 static double now(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 

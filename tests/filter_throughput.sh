@@ -26,7 +26,7 @@ measure() {   # FILE VAR CHUNK TARGET [ROLES]
     ./filter_throughput "$tmp/vc.h5" "$tmp/gz.h5" "$2" "$repeats" || exit 1
 }
 
-echo "filter $id, best of $repeats interleaved reads, VIDCUBE_THREADS=$VIDCUBE_THREADS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "filter $id, best of $repeats interleaved reads (process CPU time), VIDCUBE_THREADS=$VIDCUBE_THREADS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure era5_t2m_uk_2019-03_hourly.nc t2m 24x33x49 45
 measure ostia_sst_l4_global_2017-06-05_07.nc analysed_sst 3x360x360 45
 measure s2_l1c_eolearn_testeopatch.nc toa_reflectance 5x13x101x100 40
