@@ -18,3 +18,14 @@ void vc_h5z_push(const char *file, const char *func, unsigned line, hid_t minor,
     H5Epush2(H5E_DEFAULT, file, func, line, H5E_ERR_CLS, H5E_PLINE, minor,
              "vidcube filter: %s", msg);
 }
+
+const char *vc_h5z_describe(const vc_array *a, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < a->rank && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%zu", i ? "x" : "", a->dims[i]);
+    if (used < size)
+        snprintf(out + used, size - used, " %s", vc_dtype_name(a->dtype));
+    return out;
+}

@@ -45,7 +45,7 @@ static int chunk_of(size_t cd_nelmts, const unsigned int cd[], vc_params *p, vc_
         a->dims[i] = local.chunk[i];
         a->roles[i] = roles[i];
     }
-    p->has_fill = local.has_fill;      /* the user's fill, else the dataset's */
+    p->has_fill = local.has_fill;      /* the value set_local chose to mask */
     p->fill_value = local.fill;
     rc = vc_array_check(a);
     if (rc != VC_OK) {
@@ -86,6 +86,16 @@ static size_t compress_chunk(vc_ctx *ctx, const vc_array *a, size_t nbytes,
     return n;
 }
 
+static int same_shape(const vc_array *x, const vc_array *y)
+{
+    if (x->dtype != y->dtype || x->rank != y->rank)
+        return 0;
+    for (int i = 0; i < x->rank; i++)
+        if (x->dims[i] != y->dims[i])
+            return 0;
+    return 1;
+}
+
 static size_t decompress_chunk(vc_ctx *ctx, const vc_array *a, size_t nbytes,
                                size_t *buf_size, void **buf)
 {
@@ -97,10 +107,12 @@ static size_t decompress_chunk(vc_ctx *ctx, const vc_array *a, size_t nbytes,
                     "stream: %s", nbytes, vc_strerror(rc));
         return 0;
     }
-    if (info.decoded_size != expected || info.array.dtype != a->dtype) {
-        VC_H5Z_PUSH(H5E_CANTFILTER, "a stored chunk decodes to %zu bytes of %s, but the "
-                    "dataset's chunk holds %zu bytes of %s", info.decoded_size,
-                    vc_dtype_name(info.array.dtype), expected, vc_dtype_name(a->dtype));
+    if (info.decoded_size != expected || !same_shape(&info.array, a)) {
+        char got[128], want[128];
+        VC_H5Z_PUSH(H5E_CANTFILTER, "a stored chunk decodes to %zu bytes (%s), but the "
+                    "dataset's chunk holds %zu bytes (%s)", info.decoded_size,
+                    vc_h5z_describe(&info.array, got, sizeof got), expected,
+                    vc_h5z_describe(a, want, sizeof want));
         return 0;
     }
     void *out = H5allocate_memory(expected, 0);

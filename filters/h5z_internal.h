@@ -32,6 +32,9 @@ void vc_h5z_push(const char *file, const char *func, unsigned line, hid_t minor,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #define VC_H5Z_PUSH(minor, ...) vc_h5z_push(__FILE__, __func__, __LINE__, (minor), __VA_ARGS__)
 
+/* "24x33x49 float32", for messages; returns out. */
+const char *vc_h5z_describe(const vc_array *a, char *out, size_t size);
+
 /* ---- datatypes ----
  * The vc_dtype of an HDF5 datatype. Returns 1 and sets *dtype, or 0 and
  * writes why the type cannot be coded into why[why_size]. */

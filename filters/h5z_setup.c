@@ -58,18 +58,10 @@ static int read_cd(hid_t dcpl, vc_h5z_setup *s, vc_axis roles[VC_MAX_RANK])
     return 1;
 }
 
-static void format_dims(const vc_array *a, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int i = 0; i < a->rank && used < size; i++)
-        used += (size_t)snprintf(out + used, size - used, "%s%zu", i ? "x" : "", a->dims[i]);
-}
-
 static int read_chunk(hid_t dcpl, hid_t type, const vc_axis roles[VC_MAX_RANK],
                       vc_array *a)
 {
-    char why[256], dims[128];
+    char why[256], what[128];
     hsize_t chunk[VC_MAX_RANK];
     memset(a, 0, sizeof *a);
     if (!vc_h5z_dtype(type, &a->dtype, why, sizeof why)) {
@@ -99,9 +91,8 @@ static int read_chunk(hid_t dcpl, hid_t type, const vc_axis roles[VC_MAX_RANK],
         }
     int rc = vc_array_check(a);
     if (rc != VC_OK) {
-        format_dims(a, dims, sizeof dims);
-        VC_H5Z_PUSH(H5E_BADVALUE, "a %s chunk of %s cannot be coded: %s (check the axis "
-                    "roles in cd_values word 7)", dims, vc_dtype_name(a->dtype),
+        VC_H5Z_PUSH(H5E_BADVALUE, "a %s chunk cannot be coded: %s (check the axis roles "
+                    "in cd_values word 7)", vc_h5z_describe(a, what, sizeof what),
                     vc_strerror(rc));
         return 0;
     }

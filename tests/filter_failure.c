@@ -174,6 +174,20 @@ static void foreign_bytes(unsigned char **s, hsize_t *n)
     memcpy(*s, (float *)t2m.data + 48 * 33 * 49, *n);
 }
 
+/* A valid stream of the chunk's values described as array a. */
+static void restream(unsigned char **s, hsize_t *n, const vc_array *a, const float *src)
+{
+    vc_params p;
+    vc_params_init(&p);
+    vc_ctx *ctx = vc_ctx_create(&p);
+    size_t cap = vc_compress_bound(a), used = 0;
+    free(*s);
+    *s = malloc(cap);
+    CU_ASSERT(vc_compress(ctx, a, src, *s, cap, &used) == VC_OK);
+    *n = used;
+    vc_ctx_free(ctx);
+}
+
 /* A valid stream, but of a 24x33x48 array: one column short. */
 static void wrong_size(unsigned char **s, hsize_t *n)
 {
@@ -181,16 +195,15 @@ static void wrong_size(unsigned char **s, hsize_t *n)
     float *src = malloc(24 * 33 * 48 * sizeof *src);
     for (size_t r = 0; r < 24 * 33; r++)
         memcpy(src + r * 48, (float *)t2m.data + r * 49, 48 * sizeof *src);
-    vc_params p;
-    vc_params_init(&p);
-    vc_ctx *ctx = vc_ctx_create(&p);
-    size_t cap = vc_compress_bound(&a), used = 0;
-    free(*s);
-    *s = malloc(cap);
-    CU_ASSERT(vc_compress(ctx, &a, src, *s, cap, &used) == VC_OK);
-    *n = used;
-    vc_ctx_free(ctx);
+    restream(s, n, &a, src);
     free(src);
+}
+
+/* A valid stream of exactly the chunk's bytes, but shaped 24x49x33. */
+static void wrong_shape(unsigned char **s, hsize_t *n)
+{
+    vc_array a = { VC_FLOAT32, 3, { 24, 49, 33 }, { 0 } };
+    restream(s, n, &a, (float *)t2m.data + 48 * 33 * 49);
 }
 
 static void damaged(const char *what, damage_fn damage, const char *expect)
@@ -208,6 +221,7 @@ static void test_damaged_chunks(void)
     damaged("truncated stream", truncate_half, "vidcube filter: ");
     damaged("foreign bytes", foreign_bytes, "is not a readable vidcube stream");
     damaged("stream of wrong size", wrong_size, "but the dataset's chunk holds");
+    damaged("same size, other shape", wrong_shape, "(24x49x33 float32), but the dataset's chunk");
 }
 
 /* ---- missing plugin ---- */
