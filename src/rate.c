@@ -241,7 +241,8 @@ static int layered_bytes(rplan *R, double s, double cover, size_t *total, size_t
         vc_qacc acc;
         vc_buf_init(&rbuf);
         vc_buf_init(&ebuf);
-        int r = vc_layer_encode(&rb->vb, &L, rb->keep.recon, &rbuf, &ebuf, &acc);
+        vc_lband lb = { rb->vb.dtype, rb->vb.v, rb->vb.m, R->pl->n, rb->vb.norm.min, rb->vb.norm.max };
+        int r = vc_layer_encode(&lb, rb->keep.base, &L, &rbuf, &ebuf, &acc);
         if (r != VC_OK)
             rc = r;
         /* The trial already counted its exceptions; add what the layer adds. */

@@ -60,11 +60,10 @@ static int put_exceptions(vc_buf *out, vc_dtype d, const uint64_t *pos, const do
     return rc;
 }
 
-int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
+int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
                     vc_buf *res, vc_buf *exc, vc_qacc *acc)
 {
-    const vc_frames *f = &b->frames;
-    size_t n = f->T * f->Y * f->X, plane = f->W * f->H, nv = 0, nx = 0;
+    size_t n = lb->n, nv = 0, nx = 0;
     uint64_t *q = L->step > 0 ? malloc((n ? n : 1) * sizeof *q) : NULL;
     uint64_t *xpos = malloc(64 * sizeof *xpos);
     double *xval = malloc(64 * sizeof *xval);
@@ -73,21 +72,19 @@ int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
     uint64_t any = 0;
     size_t n_valid = 0;
     for (size_t i = 0; i < n; i++)
-        n_valid += !b->m[i];
+        n_valid += !lb->m[i];
     double cover = L->cover > 0 && L->cover < 1 ? L->cover : 1;
     size_t covered = cover < 1 ? (size_t)(cover * (double)n_valid) : n_valid;
     vc_qacc_init(acc);
     for (size_t i = 0; rc == VC_OK && i < n; i++) {
-        if (b->m[i]) {
+        if (lb->m[i]) {
             acc->n_masked++;
             continue;
         }
-        size_t x = i % f->X, y = (i / f->X) % f->Y, t = i / (f->X * f->Y);
-        unsigned s = recon[t * plane + y * f->W + x];
-        double base = b->lut[s > b->norm.maxcode ? b->norm.maxcode : s], v = b->v[i];
+        double v = lb->v[i];
         int64_t k = 0;
         if (L->step > 0 && nv < covered) {
-            double r = floor((v - base) / L->step + 0.5);
+            double r = floor((v - base[i]) / L->step + 0.5);
             k = fabs(r) < 4e18 ? (int64_t)r : 0;     /* absurd residuals become exceptions */
         }
         if (L->step > 0) {
@@ -95,7 +92,7 @@ int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
             any |= q[nv];
         }
         nv++;
-        double final = vc_layer_value(b->dtype, base, k, L->step, b->norm.min, b->norm.max);
+        double final = vc_layer_value(lb->dtype, base[i], k, L->step, lb->min, lb->max);
         if (breaks(L, v, final)) {
             if (nx == xcap) {
                 xcap *= 2;
@@ -122,7 +119,7 @@ int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
             rc = vc_planes_put(res, q, nv, w, LAYER_LEVEL);
     }
     if (rc == VC_OK && nx)
-        rc = put_exceptions(exc, b->dtype, xpos, xval, nx);
+        rc = put_exceptions(exc, lb->dtype, xpos, xval, nx);
     if (rc == VC_OK && (res->failed || exc->failed))
         rc = VC_ERR_NOMEM;
     free(q);

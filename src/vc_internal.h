@@ -167,7 +167,7 @@ typedef struct vc_video_cfg {
     int    preset;         /* 0..9 */
     int    rc;             /* VC_MODE_QP or VC_MODE_CRF */
     double q;              /* qp or crf */
-    int    keep_recon;     /* vc_video_trial keeps x264's reconstruction */
+    int    keep_base;      /* vc_video_trial keeps the decoded base values */
 } vc_video_cfg;
 
 /* Encode T frames of W*H samples; append the H.264 Annex-B stream to out and,
@@ -303,15 +303,25 @@ typedef struct vc_trial {
     vc_buf  exc;           /* EXC payload (empty: no exceptions) */
     vc_qacc acc;           /* quality of the final decoded values */
     int     exact;         /* every decoded sample equals its input sample */
-    uint16_t *recon;       /* x264's reconstruction, when asked to keep it */
+    double  *base;         /* decoded values before the layer, when kept */
 } vc_trial;
 
 /* Total stream bytes a trial costs (payloads and their section overheads). */
 VC_HIDDEN size_t vc_trial_bytes(const vc_trial *tr);
 
-/* Residual and exception payloads for a reconstruction, and the quality of
- * the final values. */
-VC_HIDDEN int vc_layer_encode(const vc_vband *b, const vc_layer *L, const uint16_t *recon,
+/* A channel as the layer sees it: original values and mask (T*Y*X), the
+ * valid range (the decoder clamps to it) and the dtype. */
+typedef struct vc_lband {
+    vc_dtype       dtype;
+    const double  *v;
+    const uint8_t *m;
+    size_t         n;
+    double         min, max;
+} vc_lband;
+
+/* Residual and exception payloads over base values (what the decoder has
+ * before the layer, T*Y*X, valid entries used), and the final quality. */
+VC_HIDDEN int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
                               vc_buf *res, vc_buf *exc, vc_qacc *acc);
 /* Decoder side: dst holds the video values of channel c at valid positions. */
 VC_HIDDEN int vc_layer_apply_residual(const vc_geom *g, size_t c, const uint8_t *m,
