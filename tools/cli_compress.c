@@ -447,14 +447,14 @@ static void run_batch(batch *b)
     progress_clear(&b->bar);
 }
 
-static void print_psnr(double v)
+static void print_psnr(double v, int width)
 {
     if (isinf(v) && v > 0)
-        printf(" %9s", "exact");
+        printf(" %*s", width, "exact");
     else if (isnan(v))
-        printf(" %9s", "-");
+        printf(" %*s", width, "-");
     else
-        printf(" %9.2f", v);
+        printf(" %*.2f", width, v);
 }
 
 static void print_summary(const batch *b, double seconds)
@@ -465,13 +465,13 @@ static void print_summary(const batch *b, double seconds)
         wf = lf > wf ? lf : wf;
         wv = lv > wv ? lv : wv;
     }
-    printf("\n%-*s  %-*s %8s %8s %9s %9s\n", (int)wf, "file", (int)wv, "variable", "ratio",
+    printf("\n%-*s  %-*s %8s %8s %9s %10s\n", (int)wf, "file", (int)wv, "variable", "ratio",
            "bpppb", "PSNR dB", "worst band");
     for (size_t i = 0; i < b->nrows; i++) {
         const row *r = &b->rows[i];
         printf("%-*s  %-*s %8.2f %8.4f", (int)wf, r->file, (int)wv, r->var, r->ratio, r->bpppb);
-        print_psnr(r->psnr);
-        print_psnr(r->worst);
+        print_psnr(r->psnr, 9);
+        print_psnr(r->worst, 10);
         printf("\n");
     }
     printf("%zu of %zu files converted in %.1f s%s\n", b->nok, b->jobs->n, seconds,

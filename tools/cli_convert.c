@@ -43,8 +43,8 @@ static int open_input(const char *in, int *ncid, cli_err *e)
     int rc = nc_open(in, NC_NOWRITE, ncid);
     if (rc != NC_NOERR)
         return cli_fail_nc(e, CLI_EXIT_INPUT, rc,
-                           "%s has a %s signature but cannot be opened (truncated or damaged?)",
-                           in, kind == 1 ? "netCDF" : "HDF5");
+                           "%s has %s signature but cannot be opened (truncated or damaged?)",
+                           in, kind == 1 ? "a netCDF" : "an HDF5");
     return 0;
 }
 

@@ -17,6 +17,9 @@ static const char usage[] =
     "--h5repack or --nccopy print only that argument's value, for scripts.\n"
     "The chunks must hold whole frames (h5repack -l, nccopy -c), and readers\n"
     "need the plugin (HDF5_PLUGIN_PATH, or installed in HDF5's plugin directory).\n"
+    "netCDF 4.9.0's nccopy ignores -F on a variable that already has filters:\n"
+    "copy with nccopy -d0 first. h5repack exits 0 and writes unfiltered data when\n"
+    "it cannot load the plugin: check with h5dump -p -H or vidcube info.\n"
     "\n"
     "%s";
 

@@ -101,8 +101,12 @@ static void show_stream(hid_t d, int filter_index, int last)
     unsigned mask = 0;
     haddr_t addr;
     hsize_t size = 0;
-    if (H5Dget_num_chunks(d, H5S_ALL, &nchunks) < 0 || nchunks == 0 ||
-        H5Dget_chunk_info(d, H5S_ALL, 0, offset, &mask, &addr, &size) < 0) {
+    /* HDF5 1.10 takes no H5S_ALL here: the whole dataspace, explicitly. */
+    hid_t space = H5Dget_space(d);
+    int found = H5Dget_num_chunks(d, space, &nchunks) >= 0 && nchunks > 0 &&
+                H5Dget_chunk_info(d, space, 0, offset, &mask, &addr, &size) >= 0;
+    H5Sclose(space);
+    if (!found) {
         printf("    stream: no chunk stored\n");
         return;
     }

@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -309,6 +310,14 @@ static void set_vidcube(plan_ctx *c, var_plan *vp, const int *dimids)
     vp->params.threads = 0;
     vp->params.has_fill = cli_var_fill(vp->in_grp, vp->in_varid, &fill);
     vp->params.fill_value = vp->params.has_fill ? fill : 0.0;
+    /* Stored integers are coded: an absolute bound in physical units is
+     * a bound of E / |scale_factor| on them. */
+    double sf;
+    if (vp->params.mode == VC_MODE_ABS &&
+        nc_get_att_double(vp->in_grp, vp->in_varid, "scale_factor", &sf) == NC_NOERR &&
+        isfinite(sf) && sf != 0 && cli_dtype_of(vp->nctype) != VC_FLOAT32 &&
+        cli_dtype_of(vp->nctype) != VC_FLOAT64)
+        vp->params.target /= fabs(sf);
     cli_default_roles(vp->rank, vp->roles);
     plan_chunking(c, vp, dimids);
 }

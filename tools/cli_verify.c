@@ -129,6 +129,8 @@ static int choose_vars(const verify_opts *o, int orig, int comp, cli_strlist *va
     pick_ctx p = { vars, 1, orig };
     int rc = ncs_walk_vars(comp, pick_var, &p, e);
     if (rc == 0 && vars->n == 0) {
+        cli_warn("no variable of %s uses the vidcube filter: comparing every numeric array "
+                 "the files share", o->comp);
         p.coded_only = 0;
         rc = ncs_walk_vars(comp, pick_var, &p, e);
     }

@@ -140,6 +140,23 @@ int cli_tmp_commit(const char *final, int force, cli_err *e)
     return 0;
 }
 
+/* A killed process may stay a zombie until someone reaps it: dead too. */
+static int process_alive(long pid)
+{
+    if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+        return 0;
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');    /* "pid (comm) S ..." */
+    return !(paren && paren[1] == ' ' && paren[2] == 'Z');
+}
+
 void cli_tmp_clean_stale(const char *final)
 {
     char dir[PATH_MAX], prefix[NAME_MAX + 32];
@@ -156,7 +173,7 @@ void cli_tmp_clean_stale(const char *final)
         long pid = strtol(ent->d_name + plen, &end, 10);
         if (*end != '\0' || pid <= 0 || pid == (long)getpid())
             continue;
-        if (kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
+        if (!process_alive(pid)) {
             char path[PATH_MAX + NAME_MAX + 2];
             snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
             unlink(path);

@@ -1,0 +1,184 @@
+"""cli_check.py: independent checks of vidcube's CLI outputs with numpy,
+netCDF4 and h5py (Debian's python3). Used by tests/cli_*.sh.
+
+  verify ORIG COMP JSON TARGET   recompute what `vidcube verify --json`
+                                 printed (PSNR per band and whole, RMSE,
+                                 max error, mask, bpppb, ratio) and check
+                                 every band reaches TARGET dB
+  same A B                       every variable of B equals A's bit for bit
+  poke FILE VAR                  replace one valid value of VAR by NaN
+  derive SRC OUT                 a file to test variable selection, built
+                                 from the OSTIA sample (see below)
+"""
+import json
+import math
+import sys
+
+import h5py
+import numpy as np
+import netCDF4
+
+
+def fail(msg):
+    sys.exit("FAIL: " + msg)
+
+
+def raw(var):
+    var.set_auto_maskandscale(False)
+    return np.asarray(var[...])
+
+
+def fill_of(var):
+    for name in ("_FillValue", "missing_value"):
+        if name in var.ncattrs():
+            v = np.asarray(var.getncattr(name)).ravel()
+            if v.size == 1 and not (v.dtype.kind == "f" and np.isnan(v[0])):
+                return v[0]
+    return None
+
+
+def valid_mask(a, fill):
+    ok = np.ones(a.shape, bool)
+    if a.dtype.kind == "f":
+        ok &= np.isfinite(a)
+    if fill is not None:
+        ok &= a != np.asarray(fill).astype(a.dtype)
+    return ok
+
+
+def psnr(orig, rec):
+    if orig.size == 0:
+        return None
+    err = rec.astype(np.float64) - orig.astype(np.float64)
+    mse = float(np.mean(err * err))
+    peak = float(orig.max()) - float(orig.min())
+    return math.inf if mse == 0 else 10 * math.log10(peak * peak / mse)
+
+
+def bands(a):
+    """(T, C, Y, X) with vidcube's default roles."""
+    if a.ndim == 4:
+        return a
+    if a.ndim == 5:
+        return a.reshape(a.shape[0], a.shape[1] * a.shape[2], a.shape[3], a.shape[4])
+    return a.reshape((1, 1) + a.shape[-2:]) if a.ndim == 2 else a[:, None]
+
+
+def close(what, got, want, rel=1e-6, abs_=1e-12):
+    if want is None or (isinstance(want, float) and (math.isinf(want) or math.isnan(want))):
+        if got is not None:
+            fail(f"{what}: JSON has {got}, expected null (exact or undefined)")
+        return
+    if got is None or abs(got - want) > max(abs_, rel * abs(want)):
+        fail(f"{what}: JSON has {got}, recomputed {want}")
+
+
+def check_verify(orig_path, comp_path, json_path, target):
+    doc = json.load(open(json_path))
+    if list(doc) != ["variables"] or not doc["variables"]:
+        fail(f"JSON shape: {list(doc)}")
+    keys = ["name", "psnr_db", "band_psnr_db", "rmse", "max_abs_error", "bpppb", "ratio",
+            "mask_exact"]
+    o, c = netCDF4.Dataset(orig_path), netCDF4.Dataset(comp_path)
+    h = h5py.File(comp_path, "r")
+    for v in doc["variables"]:
+        if list(v) != keys:
+            fail(f"JSON keys {list(v)}, expected {keys}")
+        name = v["name"]
+        a, b = raw(o[name]), raw(c[name])
+        fill = fill_of(o[name])
+        va, vb = valid_mask(a, fill), valid_mask(b, fill)
+        mask_exact = bool(np.array_equal(va, vb)) and bool(
+            np.array_equal(a[~va].tobytes(), b[~va].tobytes()) if (~va).any() else True)
+        if v["mask_exact"] is not mask_exact:
+            fail(f"{name}: mask_exact {v['mask_exact']}, recomputed {mask_exact}")
+        scale = 1.0
+        if a.dtype.kind in "iu" and "scale_factor" in o[name].ncattrs():
+            scale = abs(float(o[name].scale_factor))
+        err = np.abs(b[va].astype(np.float64) - a[va].astype(np.float64))
+        close(f"{name} rmse", v["rmse"], float(np.sqrt(np.mean(err * err))) * scale)
+        close(f"{name} max_abs_error", v["max_abs_error"], float(err.max()) * scale)
+        close(f"{name} psnr_db", v["psnr_db"], psnr(a[va], b[va]))
+        ba, bb, bm = bands(a), bands(b), bands(va)
+        if len(v["band_psnr_db"]) != ba.shape[1]:
+            fail(f"{name}: {len(v['band_psnr_db'])} bands in JSON, {ba.shape[1]} in the data")
+        for k in range(ba.shape[1]):
+            m = bm[:, k]
+            close(f"{name} band {k}", v["band_psnr_db"][k], psnr(ba[:, k][m], bb[:, k][m]))
+        stored = h[name].id.get_storage_size()
+        close(f"{name} bpppb", v["bpppb"], 8.0 * stored / a.size, rel=1e-9)
+        close(f"{name} ratio", v["ratio"], a.size * a.itemsize / stored, rel=1e-9)
+        if target is not None:
+            worst = min(v["band_psnr_db"], key=lambda x: math.inf if x is None else x)
+            if v["psnr_db"] < target or (worst is not None and worst < target):
+                fail(f"{name}: PSNR {v['psnr_db']} dB, worst band {worst} dB < target {target}")
+        if not mask_exact:
+            fail(f"{name}: NaN/fill positions changed")
+
+
+def check_same(a_path, b_path):
+    a, b = netCDF4.Dataset(a_path), netCDF4.Dataset(b_path)
+    for name, var in a.variables.items():
+        x, y = raw(var), raw(b[name])
+        if x.dtype != y.dtype or x.shape != y.shape:
+            fail(f"{name}: {x.dtype}{x.shape} became {y.dtype}{y.shape}")
+        if x.dtype.kind in "OSU":
+            same = x.tolist() == y.tolist()
+        else:
+            same = x.tobytes() == y.tobytes()
+        if not same:
+            fail(f"{name}: data differ from {a_path}")
+
+
+def poke(path, name):
+    with netCDF4.Dataset(path, "a") as d:
+        var = d[name]
+        a = raw(var)
+        idx = np.argwhere(valid_mask(a, fill_of(var)))[0]
+        a[tuple(idx)] = np.nan
+        var[...] = a
+
+
+def derive(src, out):
+    """OSTIA sample plus what must stay exact: 2-D coordinates named by a
+    coordinates attribute, a CF flag variable, integer land-cover classes;
+    and what is a measurement: SST as unpacked uint16 counts."""
+    s = netCDF4.Dataset(src)
+    sst = raw(s["analysed_sst"])
+    lat, lon = s["lat"][:], s["lon"][:]
+    with netCDF4.Dataset(out, "w") as d:
+        for dim in ("time", "lat", "lon"):
+            d.createDimension(dim, len(s.dimensions[dim]))
+        d.createVariable("lat", "f4", ("lat",))[:] = lat
+        d.createVariable("lon", "f4", ("lon",))[:] = lon
+        lat2 = d.createVariable("lat2d", "f8", ("lat", "lon"))
+        lon2 = d.createVariable("lon2d", "f8", ("lat", "lon"))
+        lon2[:], lat2[:] = np.meshgrid(lon, lat)
+        land = sst == -32768
+        flag = d.createVariable("surface_flag", "i2", ("time", "lat", "lon"))
+        flag.flag_values = np.array([0, 1], "i2")
+        flag.flag_meanings = "sea land"
+        flag[:] = land.astype("i2")
+        cls = d.createVariable("landcover_class", "i2", ("time", "lat", "lon"))
+        cls[:] = np.where(land, 2, (sst > 2000).astype("i2"))
+        counts = d.createVariable("sst_counts", "u2", ("time", "lat", "lon"))
+        counts.coordinates = "lat2d lon2d"
+        counts[:] = np.where(land, 0, sst + 1000).astype("u2")
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "verify":
+        check_verify(sys.argv[2], sys.argv[3], sys.argv[4],
+                     float(sys.argv[5]) if len(sys.argv) > 5 else None)
+    elif cmd == "same":
+        check_same(sys.argv[2], sys.argv[3])
+    elif cmd == "poke":
+        poke(sys.argv[2], sys.argv[3])
+    elif cmd == "derive":
+        derive(sys.argv[2], sys.argv[3])
+    else:
+        fail("unknown command " + cmd)
+
+
+main()
