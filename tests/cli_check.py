@@ -5,10 +5,14 @@ netCDF4 and h5py (Debian's python3). Used by tests/cli_*.sh.
                                  printed (PSNR per band and whole, RMSE,
                                  max error, mask, bpppb, ratio) and check
                                  every band reaches TARGET dB
-  same A B                       every variable of B equals A's bit for bit
+  same A B [SKIP...]             every variable of B (but SKIP) equals A's
+                                 bit for bit, in every group
   poke FILE VAR                  replace one valid value of VAR by NaN
   derive SRC OUT                 a file to test variable selection, built
                                  from the OSTIA sample (see below)
+  groups SRC OUT                 a file with groups, user types, strings,
+                                 an unlimited dimension and a scalar, around
+                                 the ERA5 t2m sample
 """
 import json
 import math
@@ -116,18 +120,31 @@ def check_verify(orig_path, comp_path, json_path, target):
             fail(f"{name}: NaN/fill positions changed")
 
 
-def check_same(a_path, b_path):
+def all_vars(group, prefix=""):
+    for name, var in group.variables.items():
+        yield prefix + name, var
+    for name, sub in group.groups.items():
+        yield from all_vars(sub, prefix + name + "/")
+
+
+def check_same(a_path, b_path, skip):
     a, b = netCDF4.Dataset(a_path), netCDF4.Dataset(b_path)
-    for name, var in a.variables.items():
+    n = 0
+    for name, var in all_vars(a):
+        if name in skip:
+            continue
         x, y = raw(var), raw(b[name])
         if x.dtype != y.dtype or x.shape != y.shape:
             fail(f"{name}: {x.dtype}{x.shape} became {y.dtype}{y.shape}")
-        if x.dtype.kind in "OSU":
-            same = x.tolist() == y.tolist()
+        if x.dtype.kind == "O":     # strings, variable-length arrays
+            same = all(np.array_equal(p, q) for p, q in zip(x.ravel(), y.ravel()))
         else:
             same = x.tobytes() == y.tobytes()
         if not same:
             fail(f"{name}: data differ from {a_path}")
+        n += 1
+    if n == 0:
+        fail("no variable compared")
 
 
 def poke(path, name):
@@ -166,17 +183,52 @@ def derive(src, out):
         counts[:] = np.where(land, 0, sst + 1000).astype("u2")
 
 
+def groups(src, out):
+    """Structure a conversion must keep: nested groups, enum, compound and
+    variable-length types, strings, an unlimited dimension, a scalar, and
+    the ERA5 t2m sample deep inside."""
+    s = netCDF4.Dataset(src)
+    t2m = s["t2m"][:]
+    nt, ny = t2m.shape[0], t2m.shape[1]
+    with netCDF4.Dataset(out, "w") as d:
+        d.title = "groups and types around ERA5 t2m"
+        d.createDimension("time", None)
+        d.createDimension("latitude", ny)
+        d.createDimension("longitude", t2m.shape[2])
+        g = d.createGroup("era5")
+        sub = g.createGroup("surface")
+        et = d.createEnumType(np.uint8, "quality_t", {"good": 0, "bad": 1})
+        ct = d.createCompoundType(np.dtype([("a", "f4"), ("b", "i4")]), "pair_t")
+        vt = d.createVLType(np.int16, "ragged_t")
+        g.createVariable("quality", et, ("time",))[:] = (np.arange(nt) % 7 == 0).astype(np.uint8)
+        pair = np.zeros(ny, ct.dtype)
+        pair["a"], pair["b"] = s["latitude"][:], -np.arange(ny)
+        g.createVariable("pair", ct, ("latitude",))[:] = pair
+        ragged = g.createVariable("ragged", vt, ("latitude",))
+        names = g.createVariable("names", str, ("latitude",))
+        for i in range(ny):
+            ragged[i] = np.arange(i % 5, dtype=np.int16)
+            names[i] = "row %d" % i
+        v = sub.createVariable("t2m", "f4", ("time", "latitude", "longitude"), zlib=True)
+        v.units = "K"
+        v[:] = t2m
+        sub.createVariable("latitude", "f8", ("latitude",))[:] = s["latitude"][:]
+        d.createVariable("scalar", "f8")[...] = 3.5
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "verify":
         check_verify(sys.argv[2], sys.argv[3], sys.argv[4],
                      float(sys.argv[5]) if len(sys.argv) > 5 else None)
     elif cmd == "same":
-        check_same(sys.argv[2], sys.argv[3])
+        check_same(sys.argv[2], sys.argv[3], set(sys.argv[4:]))
     elif cmd == "poke":
         poke(sys.argv[2], sys.argv[3])
     elif cmd == "derive":
         derive(sys.argv[2], sys.argv[3])
+    elif cmd == "groups":
+        groups(sys.argv[2], sys.argv[3])
     else:
         fail("unknown command " + cmd)
 

@@ -330,12 +330,11 @@ static void handle_line(batch *b, worker *w, char *line)
     }
 }
 
-static void record_failure(batch *b, const cli_job *j, const cli_err *e)
+static void record_failure(batch *b, const cli_err *e)
 {
     char line[1200];
     snprintf(line, sizeof line, "E\t%s", e->msg[0] ? e->msg : "conversion failed");
     emit(b, line);
-    (void)j;
     b->nfail++;
     b->fail_codes |= 1 << (e->code > 0 && e->code < 16 ? e->code : CLI_EXIT_FAILURE);
 }
@@ -358,7 +357,7 @@ static void finish_worker(batch *b, size_t i)
             cli_fail(&w->err, CLI_EXIT_FAILURE, "%s: the worker %s %d", j->in,
                      WIFSIGNALED(status) ? "was killed by signal" : "exited with",
                      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-        record_failure(b, j, &w->err);
+        record_failure(b, &w->err);
     }
     cli_strlist_free(&w->held);
     b->ndone++;
@@ -429,7 +428,7 @@ static void run_batch(batch *b)
             if (!e.code)
                 cli_fail(&e, CLI_EXIT_FAILURE, "%s: cannot start a worker: %s", job->in,
                          strerror(errno));
-            record_failure(b, job, &e);
+            record_failure(b, &e);
             b->ndone++;
             b->weight_done += job_weight(job);
         }

@@ -29,6 +29,27 @@ static void print_words(const unsigned *cd, size_t n)
         printf(",%u", cd[i]);
 }
 
+/* only: 0 for both full arguments, OPT_H5REPACK or OPT_NCCOPY for one value. */
+static void print_args(int only, const cli_strlist *vars, const unsigned *cd, size_t n)
+{
+    if (only != OPT_NCCOPY) {
+        printf("%s", only ? "" : "h5repack -f ");
+        for (size_t i = 0; i < vars->n; i++)
+            printf("%s%s", i ? "," : "", vars->v[i]);
+        printf("%sUD=%d,0,%zu", vars->n ? ":" : "", VC_H5Z_FILTER_ID, n);
+        print_words(cd, n);
+        printf("\n");
+    }
+    if (only != OPT_H5REPACK) {
+        printf("%s", only ? "" : "nccopy -F '");
+        for (size_t i = 0; i < vars->n; i++)
+            printf("%s%s", i ? "|" : "", vars->v[i]);
+        printf("%s,%d", vars->n ? "" : "*", VC_H5Z_FILTER_ID);
+        print_words(cd, n);
+        printf("%s\n", only ? "" : "'");
+    }
+}
+
 int cmd_farg(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -75,22 +96,7 @@ int cmd_farg(int argc, char **argv)
         cli_strlist_free(&vars);
         return rc;
     }
-    if (only != OPT_NCCOPY) {
-        printf("%s", only ? "" : "h5repack -f ");
-        for (size_t i = 0; i < vars.n; i++)
-            printf("%s%s", i ? "," : "", vars.v[i]);
-        printf("%sUD=%d,0,%zu", vars.n ? ":" : "", VC_H5Z_FILTER_ID, n);
-        print_words(cd, n);
-        printf("\n");
-    }
-    if (only != OPT_H5REPACK) {
-        printf("%s", only ? "" : "nccopy -F '");
-        for (size_t i = 0; i < vars.n; i++)
-            printf("%s%s", i ? "|" : "", vars.v[i]);
-        printf("%s,%d", vars.n ? "" : "*", VC_H5Z_FILTER_ID);
-        print_words(cd, n);
-        printf("%s\n", only ? "" : "'");
-    }
+    print_args(only, &vars, cd, n);
     cli_strlist_free(&vars);
     return CLI_EXIT_OK;
 }
