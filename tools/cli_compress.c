@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -213,6 +214,7 @@ static void worker_main(const cli_job *job, const compress_opts *o, int fd, pid_
  * ---------------------------------------------------------------------- */
 typedef struct row {
     char  *file, *var;
+    size_t job, seq;         /* the table follows the inputs' order */
     double ratio, bpppb, psnr, worst;
 } row;
 
@@ -291,7 +293,9 @@ static void add_row(batch *b, const worker *w, char *fields)
         b->rows = v;
         b->caprows = cap;
     }
-    row *r = &b->rows[b->nrows++];
+    row *r = &b->rows[b->nrows];
+    r->job = w->job;
+    r->seq = b->nrows++;
     r->file = strdup(cli_basename(b->jobs->v[w->job].in));
     r->var = strdup(var);
     double *vals[] = { &r->ratio, &r->bpppb, &r->psnr, &r->worst };
@@ -456,8 +460,17 @@ static void print_psnr(double v, int width)
         printf(" %*.2f", width, v);
 }
 
-static void print_summary(const batch *b, double seconds)
+static int by_input(const void *pa, const void *pb)
 {
+    const row *a = pa, *b = pb;
+    if (a->job != b->job)
+        return a->job < b->job ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void print_summary(batch *b, double seconds)
+{
+    qsort(b->rows, b->nrows, sizeof *b->rows, by_input);
     size_t wf = 4, wv = 8;
     for (size_t i = 0; i < b->nrows; i++) {
         size_t lf = strlen(b->rows[i].file), lv = strlen(b->rows[i].var);
@@ -473,8 +486,20 @@ static void print_summary(const batch *b, double seconds)
         print_psnr(r->worst, 10);
         printf("\n");
     }
-    printf("%zu of %zu files converted in %.1f s%s\n", b->nok, b->jobs->n, seconds,
-           b->nfail ? " (see the errors above)" : "");
+    double in = 0, out = 0;
+    for (size_t i = 0; i < b->jobs->n; i++) {
+        struct stat st;
+        if (b->jobs->v[i].pre.code == 0 && stat(b->jobs->v[i].out, &st) == 0) {
+            in += b->jobs->v[i].in_bytes;
+            out += (double)st.st_size;
+        }
+    }
+    char ib[32], ob[32];
+    printf("%zu of %zu files converted in %.1f s", b->nok, b->jobs->n, seconds);
+    if (b->nok && out > 0)
+        printf(": %s -> %s (%.2fx)", cli_bytes(in, ib, sizeof ib), cli_bytes(out, ob, sizeof ob),
+               in / out);
+    printf("%s\n", b->nfail ? " (see the errors above)" : "");
 }
 
 static int exit_code(const batch *b)
