@@ -302,6 +302,17 @@ static int warn(plan_ctx *c, const char *fmt, const char *a, const char *b)
     return cli_strlist_add(&c->plan->warnings, line);
 }
 
+/* Copying goes through netCDF, which decodes and codes again: for a variable
+ * the input already codes with vidcube that is another generation of loss. */
+static int warn_recoded(plan_ctx *c, const var_plan *vp, cli_err *e)
+{
+    if (ncs_has_vidcube(vp->in_grp, vp->in_varid) &&
+        warn(c, "%s is already coded with vidcube: copying it decodes and codes it again "
+             "with its own parameters%s", vp->path, ""))
+        return cli_fail(e, CLI_EXIT_FAILURE, "out of memory");
+    return 0;
+}
+
 static void set_vidcube(plan_ctx *c, var_plan *vp, const int *dimids)
 {
     double fill;
@@ -357,7 +368,7 @@ static int plan_var(int grp, int varid, const char *path, void *ud, cli_err *e)
     } else if (exact_reason(grp, varid, vp, name, &c->refs, why, sizeof why)) {
         if (!named) {
             snprintf(vp->reason, sizeof vp->reason, "kept exact: %s", why);
-            return 0;
+            return warn_recoded(c, vp, e);
         }
         snprintf(vp->reason, sizeof vp->reason, "named by --var (%s)", why);
         if (lossy && warn(c, "%s looks like it must stay exact (%s) but --var names it: "
@@ -371,7 +382,7 @@ static int plan_var(int grp, int varid, const char *path, void *ud, cli_err *e)
                         : "");
         set_vidcube(c, vp, dimids);
     }
-    return 0;
+    return vp->action == VA_COPY ? warn_recoded(c, vp, e) : 0;
 }
 
 int cli_plan_compress(int ncid, const select_opts *o, file_plan *plan, cli_err *e)
