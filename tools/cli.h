@@ -202,6 +202,9 @@ int ncs_define(int in, int out, file_plan *plan, cli_err *e);
  * slab at a time; progress(ud, bytes_done, bytes_total) after each. */
 typedef void (*ncs_progress_fn)(void *ud, double done, double total);
 int ncs_copy_data(const file_plan *plan, ncs_progress_fn on_progress, void *ud, cli_err *e);
+/* Size the chunk cache of a variable read in blocks of extent block[]:
+ * every chunk is decoded once, and memory stays near one block. */
+void ncs_set_read_cache(int grp, int varid, int rank, size_t elem, const size_t *block);
 /* 1 when the variable uses the vidcube filter. */
 int ncs_has_vidcube(int grp, int varid);
 

@@ -115,7 +115,14 @@ static int measure_slabs(const measure_job *m, qsum *total, qsum *bands, size_t 
                          const char *name, cli_err *e)
 {
     size_t elem = vc_dtype_size(m->dtype), block[CLI_MAX_DIMS], nblock = 1;
-    block_choose(m->dims, NULL, m->rank, MEASURE_BUDGET_BYTES / elem, block);
+    size_t chunks[NC_MAX_VAR_DIMS];
+    int storage, chunked = nc_inq_var_chunking(m->g2, m->v2, &storage, chunks) == NC_NOERR &&
+                           storage == NC_CHUNKED;
+    /* Whole chunks of the compressed variable: each stream is decoded once
+     * and none needs caching. */
+    block_choose(m->dims, chunked ? chunks : NULL, m->rank, MEASURE_BUDGET_BYTES / elem, block);
+    ncs_set_read_cache(m->g1, m->v1, m->rank, elem, block);
+    nc_set_var_chunk_cache(m->g2, m->v2, 0, 0, 0.0f);
     for (int d = 0; d < m->rank; d++)
         nblock *= block[d];
     void *a = malloc(nblock * elem), *b = malloc(nblock * elem);

@@ -17,9 +17,9 @@
 /* Slabs of copied (not coded) variables stay below this, so a large file
  * is never held in memory whole. */
 #define COPY_BUDGET_BYTES ((size_t)16 << 20)
-/* Input chunk cache large enough for the chunks one slab touches. */
-#define IN_CACHE_MIN ((size_t)32 << 20)
-#define IN_CACHE_MAX ((size_t)256 << 20)
+/* Bounds of the chunk cache for reading a variable (ncs_set_read_cache). */
+#define READ_CACHE_MIN ((size_t)1 << 20)
+#define READ_CACHE_MAX ((size_t)256 << 20)
 
 #define H5Z_DEFLATE 1u
 #define H5Z_SHUFFLE 2u
@@ -526,23 +526,24 @@ static int needs_reclaim(int grp, nc_type t)
     return cls == NC_VLEN || cls == NC_COMPOUND;
 }
 
-static void set_input_cache(const var_plan *vp, size_t elem, const size_t *block)
+void ncs_set_read_cache(int grp, int varid, int rank, size_t elem, const size_t *block)
 {
     int storage;
     size_t chunks[NC_MAX_VAR_DIMS];
-    if (vp->rank == 0 || nc_inq_var_chunking(vp->in_grp, vp->in_varid, &storage, chunks)
-        != NC_NOERR || storage != NC_CHUNKED)
+    if (rank == 0 || nc_inq_var_chunking(grp, varid, &storage, chunks) != NC_NOERR ||
+        storage != NC_CHUNKED)
         return;
-    /* Enough for every input chunk one output block overlaps. */
-    double bytes = (double)elem, touched = 1;
-    for (int d = 0; d < vp->rank; d++) {
-        bytes *= (double)chunks[d];
-        touched *= (double)((block[d] + chunks[d] - 1) / chunks[d] + 1);
+    /* Room for the chunks one block overlaps (one more along an axis where
+     * blocks and chunks are not aligned, so a chunk two blocks share is
+     * decoded once); no more, since nothing else is read again. */
+    double want = (double)elem;
+    for (int d = 0; d < rank; d++) {
+        size_t n = (block[d] + chunks[d] - 1) / chunks[d] + (block[d] % chunks[d] != 0);
+        want *= (double)(n * chunks[d]);
     }
-    double want = bytes * touched;
-    size_t size = want < (double)IN_CACHE_MIN ? IN_CACHE_MIN :
-                  want > (double)IN_CACHE_MAX ? IN_CACHE_MAX : (size_t)want;
-    nc_set_var_chunk_cache(vp->in_grp, vp->in_varid, size, 1009, 0.75f);
+    size_t size = want < (double)READ_CACHE_MIN ? READ_CACHE_MIN :
+                  want > (double)READ_CACHE_MAX ? READ_CACHE_MAX : (size_t)want;
+    nc_set_var_chunk_cache(grp, varid, size, 1009, 0.75f);
 }
 
 static int io_fail(cli_err *e, int code, int rc, const char *what, const var_plan *vp,
@@ -581,7 +582,7 @@ static int copy_var(const var_plan *vp, ncs_progress_fn on_progress, void *ud, d
     }
     for (int d = 0; d < vp->rank; d++)
         nblock *= block[d];
-    set_input_cache(vp, elem, block);
+    ncs_set_read_cache(vp->in_grp, vp->in_varid, vp->rank, elem, block);
     void *buf = malloc(nblock * elem);
     if (!buf)
         return cli_fail(e, CLI_EXIT_FAILURE, "%s: out of memory for a %zu-byte slab", vp->path,
