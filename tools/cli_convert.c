@@ -75,7 +75,7 @@ static int plan_plain(int grp, int varid, const char *path, void *ud, cli_err *e
     return 0;
 }
 
-static void report_plan(const file_plan *plan, const cli_reporter *r)
+static void report_plan(const file_plan *plan, convert_kind kind, const cli_reporter *r)
 {
     for (size_t i = 0; i < plan->n; i++) {
         const var_plan *vp = &plan->v[i];
@@ -90,6 +90,12 @@ static void report_plan(const file_plan *plan, const cli_reporter *r)
             say(r, 0, "  %-20s %-6s %-16s %s: %s", vp->path, type, shape,
                 vp->action == VA_PLAIN ? "decode" : "copy", vp->reason);
     }
+    size_t coded = 0;
+    for (size_t i = 0; i < plan->n; i++)
+        coded += plan->v[i].action != VA_COPY;
+    if (!coded)
+        say(r, 1, "no variable to %s: the file is copied unchanged",
+            kind == CONVERT_COMPRESS ? "code" : "decode");
     for (size_t i = 0; i < plan->warnings.n; i++)
         say(r, 1, "%s", plan->warnings.v[i]);
 }
@@ -188,7 +194,7 @@ int cli_convert_file(const char *in, const char *out, const convert_opts *o,
         if (o->kind == CONVERT_COMPRESS)
             cli_fidelity_describe(o->sel.params, desc, sizeof desc);
         say(r, 0, "%s -> %s%s%s%s", in, out, *desc ? " (" : "", desc, *desc ? ")" : "");
-        report_plan(&plan, r);
+        report_plan(&plan, o->kind, r);
         cli_tmp_clean_stale(out);
         rc = cli_tmp_begin(out, tmp, sizeof tmp, e);
         if (rc == 0)
