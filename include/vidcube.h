@@ -138,7 +138,8 @@ typedef enum vc_transform {
     VC_TRANSFORM_NONE = 0, /* each channel is its own video (the reference) */
     VC_TRANSFORM_KLT  = 1, /* orthonormal transform across channels */
     VC_TRANSFORM_WAE  = 2, /* wavelet packet + learned autoencoder */
-    VC_TRANSFORM_AUTO = 3  /* choose by measurement */
+    VC_TRANSFORM_AUTO = 3  /* choose by measurement on a sample of the array
+                              (PSNR, abs and rel modes; otherwise none) */
 } vc_transform;
 
 typedef struct vc_params {
@@ -212,7 +213,8 @@ typedef enum vc_coder {
     VC_CODER_NONE     = 0, /* nothing stored: all values masked */
     VC_CODER_CONSTANT = 1, /* every valid value is the same; stored exactly */
     VC_CODER_VIDEO    = 2, /* x264 video */
-    VC_CODER_RAW      = 3  /* lossless bytes (prediction + shuffle + zstd) */
+    VC_CODER_RAW      = 3, /* lossless bytes (prediction + byte planes + zstd) */
+    VC_CODER_TRANSFORM = 4 /* part of a band transform's latent videos */
 } vc_coder;
 
 typedef struct vc_quality {
@@ -237,6 +239,11 @@ typedef struct vc_band_report {
 VC_API size_t vc_report_nbands(const vc_ctx *ctx);
 /* Report of channel `band` of the last vc_compress on ctx. */
 VC_API int vc_report_band(const vc_ctx *ctx, size_t band, vc_band_report *out);
+
+/* The band transform the last vc_compress on ctx used (VC_TRANSFORM_NONE
+ * when channels were coded alone; "auto" resolves to what it chose) and the
+ * seconds spent choosing and fitting it. */
+VC_API int vc_report_transform(const vc_ctx *ctx, vc_transform *used, double *fit_seconds);
 
 /* Compare an original array with a reconstruction of the same description,
  * per channel. bands[] receives C entries (may be NULL); *total (may be

@@ -31,12 +31,16 @@
  *   |  10   | dtype         | vc_dtype of the dataset                          |
  *   |  11   | rank          | rank of the chunk, 1..5                          |
  *   | 12-16 | chunk dims    | slowest first; unused trailing entries 0         |
- *   |  17   | has_fill      | 1 when words 18,19 hold the fill value to mask   |
- *   |       |               | (the user's, else the dataset's own fill value)  |
+ *   |  17   | has_fill      | 1 when words 18,19 hold the value to mask:       |
+ *   |       |               | the user's fill (flag bit 0); else, when all 20  |
+ *   |       |               | words come back (nccopy, h5repack), the value    |
+ *   |       |               | already stored; else the dataset's user-defined  |
+ *   |       |               | fill; else 0 (HDF5 pads partial chunks with 0)   |
  *   | 18,19 | fill          | double, low word first                           |
  *
- * set_local always rebuilds words 10..19 from words 0..9 and the dataset, so
- * it is idempotent: nccopy may hand it the stored, already-expanded values.
+ * set_local rebuilds words 10..16 from the dataset and keeps a stored word
+ * 17..19 when handed all 20 words, so it is idempotent: nccopy may hand it
+ * the stored, already-expanded values and a copy keeps what was masked.
  */
 #ifndef VIDCUBE_FILTER_H
 #define VIDCUBE_FILTER_H

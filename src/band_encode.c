@@ -272,6 +272,21 @@ static int code_band(const vc_plan *pl, size_t c, vc_job *job, double *v, uint8_
     return VC_OK;
 }
 
+int vc_band_sections(const vc_plan *pl, size_t c, vc_job *job, const vc_bandhdr *bh,
+                     const vc_buf *res, const vc_buf *exc)
+{
+    put_band(job, c, bh);
+    if (bh->has_mask)
+        put_mask(pl, job, c);
+    if (res && res->n)
+        add_section(job, VC_SEC_RES, c, res);
+    if (exc && exc->n)
+        add_section(job, VC_SEC_EXC, c, exc);
+    job->rep.qp = bh->qp;
+    job->rep.bytes = job->out.n;
+    return job->out.failed ? VC_ERR_NOMEM : job->status;
+}
+
 /* The fallback that keeps vc_compress_bound: every value verbatim through
  * the lossless coder, masked ones included, no mask section. */
 static int code_verbatim(const vc_plan *pl, size_t c, vc_job *job)

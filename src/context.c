@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -57,6 +58,13 @@ int vc_fail(vc_ctx *ctx, int status, const char *fmt, ...)
     return status;
 }
 
+double vc_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 int vc_ctx_threads(const vc_ctx *ctx)
 {
     int n = ctx->params.threads;
@@ -83,5 +91,16 @@ int vc_report_band(const vc_ctx *ctx, size_t band, vc_band_report *out)
     if (band >= ctx->nreport)
         return VC_ERR_PARAM;
     *out = ctx->report[band];
+    return VC_OK;
+}
+
+int vc_report_transform(const vc_ctx *ctx, vc_transform *used, double *fit_seconds)
+{
+    if (!ctx)
+        return VC_ERR_NULL;
+    if (used)
+        *used = ctx->xused;
+    if (fit_seconds)
+        *fit_seconds = ctx->xseconds;
     return VC_OK;
 }

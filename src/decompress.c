@@ -20,6 +20,9 @@ typedef struct layout {
     band_src  *bands;
     const uint8_t **masks;   /* per band, for mask references */
     size_t         *mask_n;
+    vc_section xfrm;         /* the band transform, when there is one */
+    vc_section lhdr[VC_MAX_LATENTS], lvid[VC_MAX_LATENTS], lres[VC_MAX_LATENTS];
+    double   **xhat;         /* per band: the transform's reconstruction */
 } layout;
 
 static int read_head(vc_walk *w, vc_header *h, const void *src, size_t n)
@@ -64,6 +67,34 @@ int vc_stream_info_read(const void *src, size_t n, vc_stream_info *info)
 }
 
 /* Walk every section, check it, and index the ones of each channel. */
+static int index_latent(layout *L, const vc_section *s, size_t bands_seen)
+{
+    if (bands_seen || L->h.transform == VC_TRANSFORM_NONE)
+        return VC_ERR_CORRUPT;
+    if (s->tag == VC_SEC_XFRM) {
+        if (s->band != 0 || L->xfrm.p)
+            return VC_ERR_CORRUPT;
+        L->xfrm = *s;
+        return VC_OK;
+    }
+    if (!L->xfrm.p || s->band >= VC_MAX_LATENTS)
+        return VC_ERR_CORRUPT;
+    if (s->tag == VC_SEC_CHDR) {
+        if (L->lhdr[s->band].p || (s->band && !L->lhdr[s->band - 1].p))
+            return VC_ERR_CORRUPT;
+        L->lhdr[s->band] = *s;
+    } else if (s->tag == VC_SEC_CVID) {
+        if (!L->lhdr[s->band].p || L->lvid[s->band].p)
+            return VC_ERR_CORRUPT;
+        L->lvid[s->band] = *s;
+    } else {                       /* CRES follows its latent's video */
+        if (!L->lvid[s->band].p || L->lres[s->band].p)
+            return VC_ERR_CORRUPT;
+        L->lres[s->band] = *s;
+    }
+    return VC_OK;
+}
+
 static int index_stream(layout *L, const void *src, size_t n)
 {
     vc_walk w;
@@ -81,6 +112,14 @@ static int index_stream(layout *L, const void *src, size_t n)
         return VC_ERR_NOMEM;
     size_t next_band = 0;
     while ((rc = vc_walk_next(&w, &s)) == 1) {
+        /* The transform and its latents come before the channels. */
+        if (s.tag == VC_SEC_XFRM || s.tag == VC_SEC_CHDR || s.tag == VC_SEC_CVID ||
+            s.tag == VC_SEC_CRES) {
+            rc = index_latent(L, &s, next_band);
+            if (rc != VC_OK)
+                return rc;
+            continue;
+        }
         if (s.band >= L->g.C)
             return VC_ERR_CORRUPT;
         band_src *b = &L->bands[s.band];
@@ -103,13 +142,13 @@ static int index_stream(layout *L, const void *src, size_t n)
                 return VC_ERR_CORRUPT;
             b->data = s.p; b->data_n = s.n; b->data_tag = s.tag;
             break;
-        case VC_SEC_RES:          /* after the video, before exceptions */
-            if (b->data_tag != VC_SEC_VIDEO || b->res || b->exc)
+        case VC_SEC_RES:          /* after any video, before exceptions */
+            if (!b->hdr || b->data_tag == VC_SEC_RAW || b->res || b->exc)
                 return VC_ERR_CORRUPT;
             b->res = s.p; b->res_n = s.n;
             break;
         case VC_SEC_EXC:
-            if (b->data_tag != VC_SEC_VIDEO || b->exc)
+            if (!b->hdr || b->data_tag == VC_SEC_RAW || b->exc)
                 return VC_ERR_CORRUPT;
             b->exc = s.p; b->exc_n = s.n;
             break;
@@ -119,11 +158,16 @@ static int index_stream(layout *L, const void *src, size_t n)
     }
     if (rc < 0)
         return rc;
+    if (L->h.transform != VC_TRANSFORM_NONE && !L->xfrm.p)
+        return VC_ERR_CORRUPT;
     return next_band == L->g.C ? VC_OK : VC_ERR_CORRUPT;
 }
 
 static void layout_free(layout *L)
 {
+    for (size_t c = 0; L->xhat && c < L->g.C; c++)
+        free(L->xhat[c]);
+    free(L->xhat);
     free(L->bands);
     free(L->masks);
     free(L->mask_n);
@@ -187,8 +231,10 @@ static int decode_band(const layout *L, size_t c, void *dst, char *err, size_t e
     /* The sections present must be exactly those the coder needs. */
     int want_data = bh.coder == VC_CODER_VIDEO ? VC_SEC_VIDEO :
                     bh.coder == VC_CODER_RAW ? VC_SEC_RAW : 0;
+    int layered = bh.coder == VC_CODER_VIDEO || bh.coder == VC_CODER_TRANSFORM;
     if ((unsigned)want_data != (b->data ? b->data_tag : 0u) ||
-        bh.has_mask != (b->mask != NULL))
+        bh.has_mask != (b->mask != NULL) || ((b->res || b->exc) && !layered) ||
+        (bh.coder == VC_CODER_TRANSFORM) != (L->xhat && L->xhat[c] != NULL))
         return VC_ERR_CORRUPT;
 
     uint8_t *m = calloc(n, 1);
@@ -213,6 +259,12 @@ static int decode_band(const layout *L, size_t c, void *dst, char *err, size_t e
     }
     if (rc == VC_OK && bh.coder == VC_CODER_VIDEO)
         rc = decode_video(L, b, &bh, c, m, dst, err, errsz);
+    for (size_t i = 0; rc == VC_OK && bh.coder == VC_CODER_TRANSFORM && i < n; i++)
+        if (!m[i]) {
+            size_t x = i % L->g.X, y = (i / L->g.X) % L->g.Y, t = i / (L->g.X * L->g.Y);
+            vc_store(L->g.dtype, dst, vc_geom_frame_offset(&L->g, t, c) + y * L->g.sy + x * L->g.sx,
+                     vc_xform_value(L->g.dtype, bh.norm.min, bh.norm.max, L->xhat[c][i]));
+        }
     if (rc == VC_OK && b->res)
         rc = vc_layer_apply_residual(&L->g, c, m, &bh.norm, b->res, b->res_n, dst);
     if (rc == VC_OK && b->exc)
@@ -244,13 +296,22 @@ int vc_decompress(vc_ctx *ctx, const void *src, size_t src_size, void *dst,
                        need, dst_capacity);
     }
     int threads = vc_ctx_threads(ctx);
+    if (L.xfrm.p) {
+        char msg[160] = "";
+        rc = vc_xform_decompress(&L.g, L.h.bit_depth, &L.xfrm, L.lhdr, L.lvid, L.lres,
+                                 threads, &L.xhat, msg, sizeof msg);
+        if (rc != VC_OK) {
+            layout_free(&L);
+            return vc_fail(ctx, rc, "band transform: %s", msg[0] ? msg : vc_strerror(rc));
+        }
+    }
     size_t C = L.g.C, bad = C;
     int *status = calloc(C, sizeof *status);
     char (*errs)[160] = calloc(C, sizeof *errs);
     if (!status || !errs) {
         rc = vc_fail(ctx, VC_ERR_NOMEM, "out of memory");
     } else {
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
+#pragma omp parallel for schedule(dynamic) num_threads(vc_team(threads, C))
         for (size_t c = 0; c < C; c++)
             status[c] = decode_band(&L, c, dst, errs[c], sizeof errs[c]);
         for (size_t c = 0; c < C && bad == C; c++)

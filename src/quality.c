@@ -68,7 +68,7 @@ int vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg, vc_trial *tr,
         tr->exact = samples_equal(f, recon);
         base_values(b, recon, base);
         vc_lband lb = { b->dtype, b->v, b->m, n, b->norm.min, b->norm.max };
-        rc = vc_layer_encode(&lb, base, &b->layer, &tr->res, &tr->exc, &tr->acc);
+        rc = vc_layer_encode(&lb, base, &b->layer, &tr->res, &tr->exc, &tr->acc, NULL);
     }
     free(recon);
     if (rc == VC_OK && cfg->keep_base)

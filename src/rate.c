@@ -106,7 +106,7 @@ static int measure(rplan *R, int qp, size_t *total)
 {
     vc_plan *pl = R->pl;
     int rc = VC_OK;
-#pragma omp parallel for schedule(dynamic) num_threads(R->threads) reduction(min:rc)
+#pragma omp parallel for schedule(dynamic) num_threads(vc_team(R->threads, pl->g.C)) reduction(min:rc)
     for (size_t c = 0; c < pl->g.C; c++) {
         rband *rb = &R->b[c];
         if (!rb->video || rb->bytes[qp])
@@ -205,7 +205,7 @@ static int keep_trials(rplan *R)
 {
     vc_plan *pl = R->pl;
     int rc = VC_OK;
-#pragma omp parallel for schedule(dynamic) num_threads(R->threads) reduction(min:rc)
+#pragma omp parallel for schedule(dynamic) num_threads(vc_team(R->threads, pl->g.C)) reduction(min:rc)
     for (size_t c = 0; c < pl->g.C; c++) {
         rband *rb = &R->b[c];
         if (!rb->video || coded_exactly(rb))
@@ -228,7 +228,7 @@ static int layered_bytes(rplan *R, double s, double cover, size_t *total, size_t
     vc_plan *pl = R->pl;
     size_t sum = 0;
     int rc = VC_OK;
-#pragma omp parallel for schedule(dynamic) num_threads(R->threads) reduction(+:sum) reduction(min:rc)
+#pragma omp parallel for schedule(dynamic) num_threads(vc_team(R->threads, pl->g.C)) reduction(+:sum) reduction(min:rc)
     for (size_t c = 0; c < pl->g.C; c++) {
         rband *rb = &R->b[c];
         res[c] = 0;
@@ -242,7 +242,7 @@ static int layered_bytes(rplan *R, double s, double cover, size_t *total, size_t
         vc_buf_init(&rbuf);
         vc_buf_init(&ebuf);
         vc_lband lb = { rb->vb.dtype, rb->vb.v, rb->vb.m, R->pl->n, rb->vb.norm.min, rb->vb.norm.max };
-        int r = vc_layer_encode(&lb, rb->keep.base, &L, &rbuf, &ebuf, &acc);
+        int r = vc_layer_encode(&lb, rb->keep.base, &L, &rbuf, &ebuf, &acc, NULL);
         if (r != VC_OK)
             rc = r;
         /* The trial already counted its exceptions; add what the layer adds. */
@@ -335,7 +335,7 @@ int vc_rate_plan(vc_plan *pl, size_t head_bytes, int threads, char *err, size_t 
     double budget = floor(pl->p->target * (double)N / 8);
     R.budget = budget > (double)SIZE_MAX ? SIZE_MAX : (size_t)budget;
     int rc = R.b && pl->rate_qp && pl->rate_step && pl->rate_cover && res ? VC_OK : VC_ERR_NOMEM;
-#pragma omp parallel for schedule(dynamic) num_threads(threads) reduction(min:rc)
+#pragma omp parallel for schedule(dynamic) num_threads(vc_team(threads, C)) reduction(min:rc)
     for (size_t c = 0; c < C; c++) {
         int r = prepare(&R, c);
         if (r != VC_OK)

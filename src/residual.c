@@ -61,7 +61,7 @@ static int put_exceptions(vc_buf *out, vc_dtype d, const uint64_t *pos, const do
 }
 
 int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
-                    vc_buf *res, vc_buf *exc, vc_qacc *acc)
+                    vc_buf *res, vc_buf *exc, vc_qacc *acc, double *final_out)
 {
     size_t n = lb->n, nv = 0, nx = 0;
     uint64_t *q = L->step > 0 ? malloc((n ? n : 1) * sizeof *q) : NULL;
@@ -109,6 +109,8 @@ int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
             xval[nx++] = v;
             final = v;
         }
+        if (final_out)
+            final_out[i] = final;
         vc_qacc_add(acc, v, final);
     }
     if (rc == VC_OK && L->step > 0) {
@@ -134,27 +136,42 @@ static size_t pixel_offset(const vc_geom *g, size_t c, size_t i)
     return vc_geom_frame_offset(g, t, c) + y * g->sy + x * g->sx;
 }
 
+/* Read a RES payload holding nv residuals: its step and the zigzagged q
+ * (NULL when every q is 0). */
+static int read_residual(const uint8_t *p, size_t n, size_t nv, double *step, uint64_t **q)
+{
+    vc_rd r;
+    vc_rd_init(&r, p, n);
+    *step = vc_rd_f64(&r);
+    unsigned w = vc_rd_u8(&r);
+    *q = NULL;
+    if (r.err || !(*step > 0) || !isfinite(*step) || w > 8)
+        return VC_ERR_CORRUPT;
+    if (w == 0)
+        return r.pos == r.n ? VC_OK : VC_ERR_CORRUPT;   /* every q is 0 */
+    *q = malloc((nv ? nv : 1) * sizeof **q);
+    if (!*q)
+        return VC_ERR_NOMEM;
+    int rc = vc_planes_get(&r, *q, nv, w);
+    if (rc == VC_OK && r.pos != r.n)
+        rc = VC_ERR_CORRUPT;
+    if (rc != VC_OK) {
+        free(*q);
+        *q = NULL;
+    }
+    return rc;
+}
+
 int vc_layer_apply_residual(const vc_geom *g, size_t c, const uint8_t *m,
                             const vc_norm *nm, const uint8_t *p, size_t n, void *dst)
 {
     size_t count = g->T * g->Y * g->X, nv = 0;
-    vc_rd r;
-    vc_rd_init(&r, p, n);
-    double step = vc_rd_f64(&r);
-    unsigned w = vc_rd_u8(&r);
-    if (r.err || !(step > 0) || !isfinite(step) || w > 8)
-        return VC_ERR_CORRUPT;
-    if (w == 0)
-        return r.pos == r.n ? VC_OK : VC_ERR_CORRUPT;   /* every q is 0 */
     for (size_t i = 0; i < count; i++)
         nv += !m[i];
-    uint64_t *q = malloc((nv ? nv : 1) * sizeof *q);
-    if (!q)
-        return VC_ERR_NOMEM;
-    int rc = vc_planes_get(&r, q, nv, w);
-    if (rc == VC_OK && r.pos != r.n)
-        rc = VC_ERR_CORRUPT;
-    for (size_t i = 0, k = 0; rc == VC_OK && i < count; i++) {
+    double step;
+    uint64_t *q;
+    int rc = read_residual(p, n, nv, &step, &q);
+    for (size_t i = 0, k = 0; rc == VC_OK && q && i < count; i++) {
         if (m[i])
             continue;
         size_t off = pixel_offset(g, c, i);
@@ -162,6 +179,18 @@ int vc_layer_apply_residual(const vc_geom *g, size_t c, const uint8_t *m,
         vc_store(g->dtype, dst, off,
                  vc_layer_value(g->dtype, base, vc_unzigzag(q[k++]), step, nm->min, nm->max));
     }
+    free(q);
+    return rc;
+}
+
+int vc_layer_apply_values(double *vals, size_t n, const vc_norm *nm, const uint8_t *p,
+                          size_t len)
+{
+    double step;
+    uint64_t *q;
+    int rc = read_residual(p, len, n, &step, &q);
+    for (size_t i = 0; rc == VC_OK && q && i < n; i++)
+        vals[i] = vc_layer_value(VC_FLOAT64, vals[i], vc_unzigzag(q[i]), step, nm->min, nm->max);
     free(q);
     return rc;
 }

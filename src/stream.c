@@ -168,7 +168,7 @@ int vc_bandhdr_get(const uint8_t *p, size_t n, vc_bandhdr *b)
     b->norm.offset = vc_rd_f64(&r);
     b->norm.scale = vc_rd_f64(&r);
     b->constant = vc_rd_f64(&r);
-    if (r.err || r.pos != r.n || b->coder > VC_CODER_RAW || b->has_mask > 1)
+    if (r.err || r.pos != r.n || b->coder > VC_CODER_TRANSFORM || b->has_mask > 1)
         return VC_ERR_CORRUPT;
     if (b->coder == VC_CODER_VIDEO &&
         (!isfinite(b->norm.offset) || !isfinite(b->norm.scale) ||

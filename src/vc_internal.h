@@ -74,11 +74,20 @@ struct vc_ctx {
     char            err[256];      /* last failure, "" after success */
     vc_band_report *report;        /* per channel, of the last compress */
     size_t          nreport;
+    vc_transform    xused;         /* transform of the last compress */
+    double          xseconds;      /* time spent choosing and fitting it */
 };
 /* Record a failure on ctx (printf-style) and return status. */
 VC_HIDDEN int vc_fail(vc_ctx *ctx, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 VC_HIDDEN int vc_ctx_threads(const vc_ctx *ctx);
+VC_HIDDEN double vc_seconds(void);     /* monotonic clock, for reports */
+/* Threads for a loop of n independent items: never more than n, since idle
+ * OpenMP threads spin and slow the busy ones on a loaded machine. */
+static inline int vc_team(int threads, size_t n)
+{
+    return n < (size_t)threads ? (n ? (int)n : 1) : threads;
+}
 
 /* ---- array.c: the (T, C, Y, X) view of a C-order array ---- */
 typedef struct vc_geom {
@@ -211,6 +220,10 @@ enum vc_section_tag {
     VC_SEC_RAW = 5,    /* per channel: lossless bytes */
     VC_SEC_RES = 6,    /* per channel: residual layer */
     VC_SEC_EXC = 7,    /* per channel: values stored exactly */
+    VC_SEC_XFRM = 8,   /* the band transform's decoder */
+    VC_SEC_CHDR = 9,   /* per latent: coder and normalisation */
+    VC_SEC_CVID = 10,  /* per latent: H.264 stream */
+    VC_SEC_CRES = 11,  /* per latent: residual refinement */
     VC_SEC_END = 15    /* total size and section count */
 };
 
@@ -281,6 +294,53 @@ typedef struct vc_layer {
 VC_HIDDEN double vc_layer_value(vc_dtype d, double base, int64_t q, double step,
                                 double lo, double hi);
 
+/* ---- wavelet.c / linalg.c / xform.c / wae_train.c: band transforms ---- */
+VC_HIDDEN int    vc_wavelet_levels(size_t Y, size_t X);   /* J for a frame size */
+VC_HIDDEN size_t vc_wavelet_padded(size_t n, int J);      /* n up to a multiple of 2^J */
+/* J-level CDF 9/7 packet of an h x w image (h, w multiples of 2^J), in place. */
+VC_HIDDEN int    vc_wavelet_forward(double *img, size_t h, size_t w, int J);
+VC_HIDDEN int    vc_wavelet_inverse(double *img, size_t h, size_t w, int J);
+VC_HIDDEN int    vc_covariance(const double *X, size_t n, size_t d, double *mean, double *cov);
+VC_HIDDEN int    vc_eigen_sym(double *A, size_t d, double *w, double *V);
+
+typedef struct vc_xform {
+    vc_transform kind;
+    size_t    Ca;           /* channels in the transform */
+    uint16_t *band;         /* their indices, increasing */
+    int       J;            /* wavelet packet levels (0: KLT) */
+    size_t    T, Y, X, Yp, Xp, cY, cX;
+    size_t    d, K, H;      /* features, latents, hidden units */
+    double   *mu, *D1, *A, *a0, *D2;   /* the decoder (stored) */
+    double   *E, *lambda;   /* encoder and latent variances (not stored) */
+} vc_xform;
+
+VC_HIDDEN void   vc_xform_free(vc_xform *xf);
+VC_HIDDEN void   vc_xform_geometry(vc_xform *xf, size_t T, size_t Y, size_t X, int J);
+VC_HIDDEN size_t vc_xform_sites(const vc_xform *xf);
+VC_HIDDEN int    vc_xform_features(const vc_xform *xf, const double *const *x, double *U);
+VC_HIDDEN int    vc_xform_unfeatures(const vc_xform *xf, const double *U, size_t a, double *x);
+VC_HIDDEN int    vc_xform_fit_pca(vc_xform *xf, const double *U, size_t maxK);
+VC_HIDDEN void   vc_xform_round(vc_xform *xf);
+VC_HIDDEN void   vc_xform_encode(const vc_xform *xf, const double *U, double *const *z);
+VC_HIDDEN void   vc_xform_decode_site(const vc_xform *xf, const double *zs, double *h, double *u);
+VC_HIDDEN int    vc_xform_decode(const vc_xform *xf, const double *const *zhat, double *U);
+VC_HIDDEN void   vc_xform_put(vc_buf *out, const vc_xform *xf);
+#define VC_MAX_LATENTS 64
+/* Decoder: the transform's reconstruction of every channel it covers,
+ * xhat[c] (T*Y*X, normalised) or NULL; lhdr/lvid: CHDR/CVID per latent. */
+VC_HIDDEN int    vc_xform_decompress(const vc_geom *g, int bit_depth, const vc_section *xfrm,
+                                     const vc_section *lhdr, const vc_section *lvid,
+                                     const vc_section *lres, int threads, double ***xhat,
+                                     char *err, size_t errsz);
+/* A channel's value from its decoded normalised reconstruction. */
+VC_HIDDEN double vc_xform_value(vc_dtype d, double min, double max, double xhat);
+VC_HIDDEN int    vc_xform_get(const uint8_t *p, size_t n, const vc_geom *g, vc_xform *xf);
+/* Fit the autoencoder's decoder (D1, A, a0, D2; H hidden units) to map the
+ * decoded latents back to the features, by Adam; deterministic for a given
+ * input and thread count. */
+VC_HIDDEN int    vc_wae_train(vc_xform *xf, const double *U, const double *const *zhat,
+                              size_t H, int threads);
+
 /* ---- quality.c: choosing the video quantiser ---- */
 /* One channel ready for the codec: its values (masked ones in-painted), the
  * mask, the normalisation, the decoder's sample->value table, the padded
@@ -322,11 +382,14 @@ typedef struct vc_lband {
 /* Residual and exception payloads over base values (what the decoder has
  * before the layer, T*Y*X, valid entries used), and the final quality. */
 VC_HIDDEN int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
-                              vc_buf *res, vc_buf *exc, vc_qacc *acc);
+                              vc_buf *res, vc_buf *exc, vc_qacc *acc, double *final);
 /* Decoder side: dst holds the video values of channel c at valid positions. */
 VC_HIDDEN int vc_layer_apply_residual(const vc_geom *g, size_t c, const uint8_t *m,
                                       const vc_norm *nm, const uint8_t *p, size_t n,
                                       void *dst);
+/* The same for a plain array of n float64 values, none masked. */
+VC_HIDDEN int vc_layer_apply_values(double *vals, size_t n, const vc_norm *nm,
+                                    const uint8_t *p, size_t len);
 VC_HIDDEN int vc_layer_apply_exceptions(const vc_geom *g, size_t c, const uint8_t *m,
                                         const uint8_t *p, size_t n, void *dst);
 
@@ -364,6 +427,10 @@ typedef struct vc_plan {
     int             *rate_qp;    /* rate mode: QP per channel (rate.c) */
     double          *rate_step;  /* rate mode: residual step per channel, 0 = none */
     double          *rate_cover; /* rate mode: residual cover per channel */
+    int             *xactive;    /* transform: channel's index in it, or -1 */
+    vc_transform     xused;      /* the transform actually used */
+    vc_buf           xsec;       /* its XFRM and latent sections */
+    size_t           xsec_n;     /* how many sections */
 } vc_plan;
 
 /* Bytes a channel of n values of esize bytes may take at most. */
@@ -380,6 +447,17 @@ VC_HIDDEN int    vc_band_layer(const vc_plan *pl, size_t c, double min, double m
 VC_HIDDEN int    vc_prepare_video_band(const vc_plan *pl, double *v, const uint8_t *m,
                                        double min, double max, vc_vband *vb);
 VC_HIDDEN void   vc_release_video_band(vc_vband *vb);
+/* The BAND section of channel c and, after it, MASK (when bh->has_mask),
+ * RES and EXC (when not empty). */
+VC_HIDDEN int    vc_band_sections(const vc_plan *pl, size_t c, vc_job *job,
+                                  const vc_bandhdr *bh, const vc_buf *res, const vc_buf *exc);
+/* Code the channels with a range through the band transform p->transform:
+ * fills pl->xsec, pl->xactive, pl->xused and the jobs of those channels.
+ * With fewer than two such channels nothing is done (xused stays NONE). */
+VC_HIDDEN int    vc_xform_compress(vc_plan *pl, vc_job *jobs, int threads,
+                                   char *err, size_t errsz);
+/* "auto": the transform that gives the smallest stream on a sample. */
+VC_HIDDEN vc_transform vc_xform_choose(const vc_plan *pl, int threads);
 /* Rate mode: choose rate_qp and rate_step for every channel so that the
  * whole stream lands within 5 % under the budget of p->target bpppb. */
 VC_HIDDEN int    vc_rate_plan(vc_plan *pl, size_t head_bytes, int threads,
