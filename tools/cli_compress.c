@@ -239,6 +239,7 @@ typedef struct batch {
     size_t               nrows, caprows;
     progress             bar;
     double               weight_all, weight_done;
+    size_t              *order;           /* jobs by decreasing input size */
 } batch;
 
 static double job_weight(const cli_job *j)
@@ -420,11 +421,45 @@ static int read_worker(batch *b, worker *w)
     return got <= 0;
 }
 
+/* Largest inputs first: the longest conversion starts at once instead of
+ * running alone at the end (-j N). */
+typedef struct sized {
+    double bytes;
+    size_t job;
+} sized;
+
+static int by_size_desc(const void *pa, const void *pb)
+{
+    const sized *a = pa, *b = pb;
+    if (a->bytes != b->bytes)
+        return a->bytes > b->bytes ? -1 : 1;
+    return a->job < b->job ? -1 : a->job > b->job;
+}
+
+static size_t *job_order(const cli_joblist *jobs, int largest_first)
+{
+    sized *s = malloc((jobs->n + 1) * sizeof *s);
+    size_t *order = malloc((jobs->n + 1) * sizeof *order);
+    if (!s || !order) {
+        free(s);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < jobs->n; i++)
+        s[i] = (sized){ jobs->v[i].in_bytes, i };
+    if (largest_first)
+        qsort(s, jobs->n, sizeof *s, by_size_desc);
+    for (size_t i = 0; i < jobs->n; i++)
+        order[i] = s[i].job;
+    free(s);
+    return order;
+}
+
 static void run_batch(batch *b)
 {
     while (b->next < b->jobs->n || b->nrun > 0) {
         while (b->nrun < (size_t)b->o->jobs && b->next < b->jobs->n) {
-            size_t j = b->next++;
+            size_t j = b->order[b->next++];
             const cli_job *job = &b->jobs->v[j];
             cli_err e = job->pre;
             if (!e.code && start_worker(b, j) == 0)
@@ -541,7 +576,12 @@ int cmd_compress(int argc, char **argv)
             snprintf(v, sizeof v, "%ld", per > 1 ? per : 1);
             setenv("VIDCUBE_THREADS", v, 1);
         }
-        batch b = { .o = &o, .jobs = &jobs };
+        batch b = { .o = &o, .jobs = &jobs, .order = job_order(&jobs, o.jobs > 1) };
+        if (!b.order) {
+            cli_error("out of memory");
+            cli_jobs_free(&jobs);
+            return CLI_EXIT_FAILURE;
+        }
         progress_init(&b.bar, !o.quiet && isatty(STDERR_FILENO));
         for (size_t i = 0; i < jobs.n; i++)
             b.weight_all += job_weight(&jobs.v[i]);
@@ -557,6 +597,7 @@ int cmd_compress(int argc, char **argv)
             free(b.rows[i].var);
         }
         free(b.rows);
+        free(b.order);
     }
     cli_jobs_free(&jobs);
     cli_strlist_free(&o.vars);
