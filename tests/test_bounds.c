@@ -38,17 +38,6 @@ static int load(size_t k, tu_var *v)
     return 0;
 }
 
-static size_t nchannels(const vc_array *in)
-{
-    vc_array a = *in;
-    vc_array_check(&a);
-    size_t C = 1;
-    for (int i = 0; i < a.rank; i++)
-        if (a.roles[i] == VC_AXIS_CHANNEL)
-            C *= a.dims[i];
-    return C;
-}
-
 /* Largest |orig - dec| / E over the valid values of every channel, where E
  * is per channel (rel) or one number (abs). Positions are checked directly,
  * in float64, not through the library's own measure. */
@@ -90,7 +79,7 @@ static void check_bounds(vc_mode mode, const double *targets, size_t nt)
     for (size_t k = 0; k < NVARS; k++) {
         tu_var v;
         CU_ASSERT_FATAL(load(k, &v) == 0);
-        size_t C = nchannels(&v.a);
+        size_t C = tu_nchannels(&v.a);
         vc_quality *q0 = calloc(C, sizeof *q0);
         /* the ranges, from comparing the data with itself */
         vc_measure(&v.a, v.data, v.data, v.has_fill, v.fill, q0, C, NULL);

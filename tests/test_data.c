@@ -57,12 +57,7 @@ static void check_targets(double target)
         size_t nb = vc_array_nvalues(&v.a);   /* upper bound on channels */
         vc_quality *q = calloc(nb, sizeof *q), all;
         CU_ASSERT_FATAL(vc_measure(&v.a, v.data, dec, v.has_fill, v.fill, q, nb, &all) == VC_OK);
-        vc_array a = v.a;
-        vc_array_check(&a);
-        size_t C = 1;
-        for (int i = 0; i < a.rank; i++)
-            if (a.roles[i] == VC_AXIS_CHANNEL)
-                C *= a.dims[i];
+        size_t C = tu_nchannels(&v.a);
         double worst = HUGE_VAL;
         for (size_t c = 0; c < C; c++) {
             if (q[c].n_valid == 0)

@@ -40,12 +40,7 @@ static void roundtrip(const vc_array *a, const void *data, double target, const 
     size_t n = vc_array_nvalues(a);
     vc_quality *q = calloc(n, sizeof *q), all;
     CU_ASSERT_FATAL(vc_measure(a, data, dec, 0, 0, q, n, &all) == VC_OK);
-    vc_array b = *a;
-    vc_array_check(&b);
-    size_t C = 1;
-    for (int i = 0; i < b.rank; i++)
-        if (b.roles[i] == VC_AXIS_CHANNEL)
-            C *= b.dims[i];
+    size_t C = tu_nchannels(a);
     for (size_t c = 0; c < C; c++) {
         if (q[c].n_valid)
             CU_ASSERT(q[c].psnr_db >= target);

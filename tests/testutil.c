@@ -145,3 +145,14 @@ size_t tu_channel_of(const vc_array *a, size_t i)
             c = c * a->dims[k] + idx[k];
     return c;
 }
+
+size_t tu_nchannels(const vc_array *in)
+{
+    vc_array a = *in;
+    vc_array_check(&a);
+    size_t C = 1;
+    for (int i = 0; i < a.rank; i++)
+        if (a.roles[i] == VC_AXIS_CHANNEL)
+            C *= a.dims[i];
+    return C;
+}

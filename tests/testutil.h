@@ -33,6 +33,10 @@ size_t tu_roundtrip(const vc_array *a, const void *src, const vc_params *p,
  * checked array description. */
 size_t tu_channel_of(const vc_array *a, size_t i);
 
+/* Number of channels (product of the C axes) of a description; roles
+ * default as the library's do. */
+size_t tu_nchannels(const vc_array *a);
+
 /* Run every registered CUnit suite; returns the process exit status. */
 int tu_run_cunit(void);
 
