@@ -157,11 +157,11 @@ static void record(search *s, vc_trial *tr, int qp, double p)
     vc_trial_free(tr);
 }
 
-/* Encode at up to two QPs at once (when threads are spare) and record them. */
-static int run_round(search *s, const vc_vband *b, vc_video_cfg cfg, const int *qps,
-                     int n, char *err, size_t errsz)
+/* Encode at up to two QPs at once (when threads are spare). On success every
+ * trial is valid; on failure none is kept and err says why. */
+static int encode_pair(const vc_vband *b, vc_video_cfg cfg, const int *qps, int n,
+                       vc_trial *tr, char *err, size_t errsz)
 {
-    vc_trial tr[2];
     int rc[2] = { VC_OK, VC_OK };
     char errs[2][160] = { "", "" };
 #pragma omp parallel for num_threads(n) if (n > 1)
@@ -170,18 +170,25 @@ static int run_round(search *s, const vc_vband *b, vc_video_cfg cfg, const int *
         c.q = qps[k];
         rc[k] = vc_video_trial(b, &c, &tr[k], errs[k], sizeof errs[k]);
     }
-    int status = VC_OK;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < n; k++)
         if (rc[k] != VC_OK) {
-            if (status == VC_OK) {
-                status = rc[k];
-                snprintf(err, errsz, "%s", errs[k]);
-            }
-            continue;
+            snprintf(err, errsz, "%s", errs[k]);
+            for (int j = 0; j < n; j++)
+                if (rc[j] == VC_OK)
+                    vc_trial_free(&tr[j]);
+            return rc[k];
         }
+    return VC_OK;
+}
+
+static int run_round(search *s, const vc_vband *b, vc_video_cfg cfg, const int *qps,
+                     int n, char *err, size_t errsz)
+{
+    vc_trial tr[2];
+    int rc = encode_pair(b, cfg, qps, n, tr, err, errsz);
+    for (int k = 0; rc == VC_OK && k < n; k++)
         record(s, &tr[k], qps[k], trial_psnr(&tr[k], &b->norm));
-    }
-    return status;
+    return rc;
 }
 
 /* The next QP to try: a secant step inside the bracket when both ends are
@@ -255,23 +262,8 @@ static int try_qps(cheapest *s, const vc_vband *b, vc_video_cfg cfg, const int *
                    char *err, size_t errsz)
 {
     vc_trial tr[2];
-    int rc[2] = { VC_OK, VC_OK };
-    char errs[2][160] = { "", "" };
-#pragma omp parallel for num_threads(n) if (n > 1)
-    for (int k = 0; k < n; k++) {
-        vc_video_cfg c = cfg;
-        c.q = qps[k];
-        rc[k] = vc_video_trial(b, &c, &tr[k], errs[k], sizeof errs[k]);
-    }
-    int status = VC_OK;
-    for (int k = 0; k < n; k++) {
-        if (rc[k] != VC_OK) {
-            if (status == VC_OK) {
-                status = rc[k];
-                snprintf(err, errsz, "%s", errs[k]);
-            }
-            continue;
-        }
+    int rc = encode_pair(b, cfg, qps, n, tr, err, errsz);
+    for (int k = 0; rc == VC_OK && k < n; k++) {
         size_t bytes = vc_trial_bytes(&tr[k]);
         s->cost[qps[k]] = bytes;
         if (bytes < s->best_bytes) {
@@ -283,7 +275,7 @@ static int try_qps(cheapest *s, const vc_vband *b, vc_video_cfg cfg, const int *
             vc_trial_free(&tr[k]);
         }
     }
-    return status;
+    return rc;
 }
 
 /* Evaluate the untried QPs among a and b (either may be out of range). */

@@ -11,32 +11,6 @@
 #include "testutil.h"
 #include "vidcube.h"
 
-static const struct {
-    const char *file, *var, *roles;
-} VARS[] = {
-    { "s2_l1c_crop.nc", "toa_reflectance", NULL },
-    { "s2_l1c_crop.nc", "ndvi", NULL },
-    { "s2_l1c_crop.nc", "cloud_prob", NULL },
-    { "s2_l1c_crop.nc", "cloud_mask", NULL },
-    { "s3_olci_crop.nc", "conc_chl", NULL },
-    { "s3_olci_crop.nc", "conc_tsm", NULL },
-    { "s3_olci_crop.nc", "kd489", NULL },
-    { "era5_t2m_uk_crop.nc", "t2m", NULL },
-    { "ostia_sst_crop.nc", "analysed_sst", NULL },
-    { "ostia_sst_crop.nc", "sst_anomaly", NULL },
-    { "era5_ens_crop.nc", "z", "CTCYX" },
-    { "era5_ens_crop.nc", "t", "CTCYX" },
-};
-#define NVARS (sizeof VARS / sizeof VARS[0])
-
-static int load(size_t k, tu_var *v)
-{
-    if (tu_load(VARS[k].file, VARS[k].var, v) != 0)
-        return -1;
-    for (int i = 0; VARS[k].roles && i < v->a.rank; i++)
-        v->a.roles[i] = (vc_axis)VARS[k].roles[i];
-    return 0;
-}
 
 /* Largest |orig - dec| / E over the valid values of every channel, where E
  * is per channel (rel) or one number (abs). Positions are checked directly,
@@ -76,9 +50,9 @@ static double worst_ratio(const tu_var *v, const void *dec, vc_mode mode, double
 
 static void check_bounds(vc_mode mode, const double *targets, size_t nt)
 {
-    for (size_t k = 0; k < NVARS; k++) {
+    for (size_t k = 0; k < tu_nsamples; k++) {
         tu_var v;
-        CU_ASSERT_FATAL(load(k, &v) == 0);
+        CU_ASSERT_FATAL(tu_load_sample(k, &v) == 0);
         size_t C = tu_nchannels(&v.a);
         vc_quality *q0 = calloc(C, sizeof *q0);
         /* the ranges, from comparing the data with itself */
@@ -99,7 +73,7 @@ static void check_bounds(vc_mode mode, const double *targets, size_t nt)
             CU_ASSERT_FATAL(size > 0);
             double w = worst_ratio(&v, dec, mode, p.target, q0, C);
             CU_ASSERT(w <= 1.0);
-            printf("\n    %-16s %s %-7g bpppb %7.4f  max|err|/E %.3f", VARS[k].var,
+            printf("\n    %-16s %s %-7g bpppb %7.4f  max|err|/E %.3f", tu_samples[k].var,
                    mode == VC_MODE_ABS ? "abs" : "rel", targets[t], 8.0 * size / v.n, w);
             free(dec);
         }
@@ -127,7 +101,7 @@ static void test_rates(void)
     static const double B[] = { 0.1, 0.5, 1, 2 };
     for (size_t i = 0; i < sizeof pick / sizeof pick[0]; i++) {
         tu_var v;
-        CU_ASSERT_FATAL(load(pick[i], &v) == 0);
+        CU_ASSERT_FATAL(tu_load_sample(pick[i], &v) == 0);
         for (size_t b = 0; b < 4; b++) {
             vc_params p;
             vc_params_init(&p);
@@ -143,7 +117,7 @@ static void test_rates(void)
             if (rc == VC_ERR_TARGET) {
                 /* too low for this data: refused with the reachable minimum */
                 CU_ASSERT(strstr(vc_ctx_error(ctx), "bpppb") != NULL);
-                printf("\n    %-16s rate %-4g refused: %s", VARS[pick[i]].var, B[b], vc_ctx_error(ctx));
+                printf("\n    %-16s rate %-4g refused: %s", tu_samples[pick[i]].var, B[b], vc_ctx_error(ctx));
             } else {
                 CU_ASSERT_FATAL(rc == VC_OK);
                 CU_ASSERT(got <= B[b]);
@@ -155,7 +129,7 @@ static void test_rates(void)
                     exact &= r.quality.max_abs_error == 0 || r.quality.n_valid == 0;
                 }
                 CU_ASSERT(got >= 0.95 * B[b] || exact);
-                printf("\n    %-16s rate %-4g -> %.4f bpppb%s", VARS[pick[i]].var, B[b], got,
+                printf("\n    %-16s rate %-4g -> %.4f bpppb%s", tu_samples[pick[i]].var, B[b], got,
                        exact ? " (exact)" : "");
             }
             vc_ctx_free(ctx);

@@ -13,38 +13,12 @@
 
 /* Every data variable of every sample. ERA5 ensemble: members and levels
  * are channels, time runs along frames. */
-static const struct {
-    const char *file, *var, *roles;
-} VARS[] = {
-    { "s2_l1c_crop.nc", "toa_reflectance", NULL },
-    { "s2_l1c_crop.nc", "ndvi", NULL },
-    { "s2_l1c_crop.nc", "cloud_prob", NULL },
-    { "s2_l1c_crop.nc", "cloud_mask", NULL },
-    { "s3_olci_crop.nc", "conc_chl", NULL },
-    { "s3_olci_crop.nc", "conc_tsm", NULL },
-    { "s3_olci_crop.nc", "kd489", NULL },
-    { "era5_t2m_uk_crop.nc", "t2m", NULL },
-    { "ostia_sst_crop.nc", "analysed_sst", NULL },
-    { "ostia_sst_crop.nc", "sst_anomaly", NULL },
-    { "era5_ens_crop.nc", "z", "CTCYX" },
-    { "era5_ens_crop.nc", "t", "CTCYX" },
-};
-#define NVARS (sizeof VARS / sizeof VARS[0])
-
-static int load(size_t k, tu_var *v)
-{
-    if (tu_load(VARS[k].file, VARS[k].var, v) != 0)
-        return -1;
-    for (int i = 0; VARS[k].roles && i < v->a.rank; i++)
-        v->a.roles[i] = (vc_axis)VARS[k].roles[i];
-    return 0;
-}
 
 static void check_targets(double target)
 {
-    for (size_t k = 0; k < NVARS; k++) {
+    for (size_t k = 0; k < tu_nsamples; k++) {
         tu_var v;
-        CU_ASSERT_FATAL(load(k, &v) == 0);
+        CU_ASSERT_FATAL(tu_load_sample(k, &v) == 0);
         vc_params p;
         vc_params_init(&p);
         p.mode = VC_MODE_PSNR;
@@ -69,7 +43,7 @@ static void check_targets(double target)
         }
         CU_ASSERT(all.mask_exact);
         printf("\n    %-20s %-16s target %2.0f dB: bpppb %.4f, worst band %.2f dB, all %.2f dB, %zu bands",
-               VARS[k].file, VARS[k].var, target, 8.0 * size / v.n, worst, all.psnr_db, C);
+               tu_samples[k].file, tu_samples[k].var, target, 8.0 * size / v.n, worst, all.psnr_db, C);
         free(q);
         free(dec);
         tu_free(&v);

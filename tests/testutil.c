@@ -156,3 +156,28 @@ size_t tu_nchannels(const vc_array *in)
             C *= a.dims[i];
     return C;
 }
+
+const tu_sample tu_samples[] = {
+    { "s2_l1c_crop.nc", "toa_reflectance", NULL },
+    { "s2_l1c_crop.nc", "ndvi", NULL },
+    { "s2_l1c_crop.nc", "cloud_prob", NULL },
+    { "s2_l1c_crop.nc", "cloud_mask", NULL },
+    { "s3_olci_crop.nc", "conc_chl", NULL },
+    { "s3_olci_crop.nc", "conc_tsm", NULL },
+    { "s3_olci_crop.nc", "kd489", NULL },
+    { "era5_t2m_uk_crop.nc", "t2m", NULL },
+    { "ostia_sst_crop.nc", "analysed_sst", NULL },
+    { "ostia_sst_crop.nc", "sst_anomaly", NULL },
+    { "era5_ens_crop.nc", "z", "CTCYX" },
+    { "era5_ens_crop.nc", "t", "CTCYX" },
+};
+const size_t tu_nsamples = sizeof tu_samples / sizeof tu_samples[0];
+
+int tu_load_sample(size_t k, tu_var *v)
+{
+    if (k >= tu_nsamples || tu_load(tu_samples[k].file, tu_samples[k].var, v) != 0)
+        return -1;
+    for (int i = 0; tu_samples[k].roles && i < v->a.rank; i++)
+        v->a.roles[i] = (vc_axis)tu_samples[k].roles[i];
+    return 0;
+}

@@ -15,6 +15,17 @@ typedef struct tu_var {
     char     name[64];
 } tu_var;
 
+/* Every data variable of every sample in data/, with the axis roles to use
+ * (NULL: the library's defaults; ERA5 ensemble: members and levels are
+ * channels, time runs along frames). */
+typedef struct tu_sample {
+    const char *file, *var, *roles;
+} tu_sample;
+extern const tu_sample tu_samples[];
+extern const size_t tu_nsamples;
+/* Load sample k with its roles. 0 on success. */
+int tu_load_sample(size_t k, tu_var *out);
+
 /* Path of a file in the sample directory (VC_DATA_DIR, default ../data).
  * Returns a pointer to a static-per-call buffer owned by the caller. */
 char *tu_data_path(const char *file);
