@@ -319,7 +319,9 @@ VC_HIDDEN void   vc_xform_geometry(vc_xform *xf, size_t T, size_t Y, size_t X, i
 VC_HIDDEN size_t vc_xform_sites(const vc_xform *xf);
 VC_HIDDEN int    vc_xform_features(const vc_xform *xf, const double *const *x, double *U);
 VC_HIDDEN int    vc_xform_unfeatures(const vc_xform *xf, const double *U, size_t a, double *x);
-VC_HIDDEN int    vc_xform_fit_pca(vc_xform *xf, const double *U, size_t maxK);
+/* PCA of the features; with link > 0, within groups of features that all
+ * correlate at least that much (a block-diagonal transform). */
+VC_HIDDEN int    vc_xform_fit_pca(vc_xform *xf, const double *U, size_t maxK, double link);
 VC_HIDDEN void   vc_xform_round(vc_xform *xf);
 VC_HIDDEN void   vc_xform_encode(const vc_xform *xf, const double *U, double *const *z);
 VC_HIDDEN void   vc_xform_decode_site(const vc_xform *xf, const double *zs, double *h, double *u);

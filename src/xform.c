@@ -126,22 +126,118 @@ void vc_xform_round(vc_xform *xf)
     for (size_t i = 0; i < d * H; i++) xf->D2[i] = round_f32(xf->D2[i]);
 }
 
-/* PCA of the feature rows: mu, E (K x d), D1 = E^T, latent variances. */
-int vc_xform_fit_pca(vc_xform *xf, const double *U, size_t maxK)
+/* Group features by correlation (complete linkage: every pair in a group
+ * correlates at least `link`), so the transform only mixes channels that
+ * share their structure; group[f] receives each feature's group. A single
+ * group is the plain PCA. */
+static size_t group_features(const double *cov, size_t d, double link, size_t *group)
+{
+    for (size_t f = 0; f < d; f++)
+        group[f] = f;
+    for (;;) {
+        double best = link;
+        size_t ga = d, gb = d;
+        for (size_t a = 0; a < d; a++)
+            for (size_t b = a + 1; b < d; b++) {
+                if (group[a] == group[b] || group[a] != a || group[b] != b)
+                    continue;
+                /* complete linkage between the groups led by a and b */
+                double worst = 1;
+                for (size_t i = 0; i < d; i++)
+                    for (size_t j = 0; j < d; j++)
+                        if (group[i] == a && group[j] == b) {
+                            double den = sqrt(cov[i * d + i] * cov[j * d + j]);
+                            double r = den > 0 ? fabs(cov[i * d + j]) / den : 0;
+                            if (r < worst)
+                                worst = r;
+                        }
+                if (worst >= best) {
+                    best = worst;
+                    ga = a;
+                    gb = b;
+                }
+            }
+        if (ga == d)
+            break;
+        for (size_t f = 0; f < d; f++)
+            if (group[f] == gb)
+                group[f] = ga;
+    }
+    size_t n = 0;
+    for (size_t f = 0; f < d; f++)
+        n += group[f] == f;
+    return n;
+}
+
+/* PCA within each group of the sub-matrix; eigenvectors go into V (d x d,
+ * column per latent, zero outside the group) and variances into w, sorted
+ * by variance over all groups. */
+static int grouped_eigen(const double *cov, size_t d, const size_t *group, double *w, double *V)
+{
+    size_t *idx = malloc(d * sizeof *idx), col = 0;
+    double *A = malloc(d * d * sizeof *A), *Vg = malloc(d * d * sizeof *Vg), *wg = malloc(d * sizeof *wg);
+    int rc = idx && A && Vg && wg ? VC_OK : VC_ERR_NOMEM;
+    memset(V, 0, d * d * sizeof *V);
+    for (size_t g = 0; rc == VC_OK && g < d; g++) {
+        size_t m = 0;
+        for (size_t f = 0; f < d; f++)
+            if (group[f] == g)
+                idx[m++] = f;
+        if (m == 0)
+            continue;
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j < m; j++)
+                A[i * m + j] = cov[idx[i] * d + idx[j]];
+        rc = vc_eigen_sym(A, m, wg, Vg);
+        for (size_t k = 0; rc == VC_OK && k < m; k++, col++) {
+            w[col] = wg[k];
+            for (size_t i = 0; i < m; i++)
+                V[idx[i] * d + col] = Vg[i * m + k];
+        }
+    }
+    /* order all latents by variance (stable: ties keep group order) */
+    for (size_t i = 0; rc == VC_OK && i < d; i++) {
+        size_t best = i;
+        for (size_t j = i + 1; j < d; j++)
+            if (w[j] > w[best])
+                best = j;
+        if (best != i) {
+            double t = w[i]; w[i] = w[best]; w[best] = t;
+            for (size_t f = 0; f < d; f++) {
+                double v = V[f * d + i];
+                V[f * d + i] = V[f * d + best];
+                V[f * d + best] = v;
+            }
+        }
+    }
+    free(idx); free(A); free(Vg); free(wg);
+    return rc;
+}
+
+/* PCA of the feature rows: mu, E (K x d), D1 = E^T, latent variances.
+ * With link > 0 the features are first grouped by correlation. */
+int vc_xform_fit_pca(vc_xform *xf, const double *U, size_t maxK, double link)
 {
     size_t n = vc_xform_sites(xf), d = xf->d, step = n > MAX_FIT_SITES ? n / MAX_FIT_SITES : 1;
     size_t ns = (n + step - 1) / step;
     double *S = malloc(ns * d * sizeof *S), *cov = malloc(d * d * sizeof *cov);
     double *w = malloc(d * sizeof *w), *V = malloc(d * d * sizeof *V);
+    size_t *group = malloc(d * sizeof *group);
     xf->mu = malloc(d * sizeof *xf->mu);
-    int rc = S && cov && w && V && xf->mu ? VC_OK : VC_ERR_NOMEM;
+    int rc = S && cov && w && V && group && xf->mu ? VC_OK : VC_ERR_NOMEM;
     if (rc == VC_OK) {
         for (size_t k = 0; k < ns; k++)      /* a regular sample, not random */
             memcpy(S + k * d, U + k * step * d, d * sizeof *S);
         rc = vc_covariance(S, ns, d, xf->mu, cov);
     }
-    if (rc == VC_OK)
-        rc = vc_eigen_sym(cov, d, w, V);
+    if (rc == VC_OK) {
+        if (link > 0)
+            group_features(cov, d, link, group);
+        else
+            for (size_t f = 0; f < d; f++)
+                group[f] = 0;
+        rc = grouped_eigen(cov, d, group, w, V);
+    }
     if (rc == VC_OK) {
         double total = 0;
         for (size_t k = 0; k < d; k++)
@@ -167,7 +263,7 @@ int vc_xform_fit_pca(vc_xform *xf, const double *U, size_t maxK)
             }
         }
     }
-    free(S); free(cov); free(w); free(V);
+    free(S); free(cov); free(w); free(V); free(group);
     return rc;
 }
 

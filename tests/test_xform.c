@@ -80,7 +80,7 @@ static void roundtrip(int J, size_t C)
     size_t sites = vc_xform_sites(&xf);
     double *U = malloc(sites * xf.d * sizeof *U), *Uh = malloc(sites * xf.d * sizeof *Uh);
     CU_ASSERT_FATAL(vc_xform_features(&xf, (const double *const *)x, U) == VC_OK);
-    CU_ASSERT_FATAL(vc_xform_fit_pca(&xf, U, xf.d) == VC_OK);
+    CU_ASSERT_FATAL(vc_xform_fit_pca(&xf, U, xf.d, 0) == VC_OK);
     double **z = malloc(xf.K * sizeof *z);
     for (size_t k = 0; k < xf.K; k++)
         z[k] = malloc(sites * sizeof **z);
@@ -125,7 +125,7 @@ static void test_weights_serialise(void)
     size_t sites = vc_xform_sites(&xf);
     double *U = malloc(sites * xf.d * sizeof *U);
     CU_ASSERT_FATAL(vc_xform_features(&xf, (const double *const *)x, U) == VC_OK);
-    CU_ASSERT_FATAL(vc_xform_fit_pca(&xf, U, 12) == VC_OK);
+    CU_ASSERT_FATAL(vc_xform_fit_pca(&xf, U, 12, 0) == VC_OK);
     double **z = malloc(xf.K * sizeof *z);
     for (size_t k = 0; k < xf.K; k++)
         z[k] = malloc(sites * sizeof **z);
