@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "h5z_internal.h"
+#include "h5z_reencode.h"
 
 /* "<status>: <detail>" for a failed library call, without repeating the
  * status when the context has nothing to add. */
@@ -146,8 +147,12 @@ size_t vc_h5z_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd
         VC_H5Z_PUSH(H5E_CANTALLOC, "cannot create a vidcube context");
         return 0;
     }
+    if (!(flags & H5Z_FLAG_REVERSE))          /* warn of decode-patch-encode cycles */
+        vc_h5z_reencode_check(&a, *buf, nbytes);
     size_t n = (flags & H5Z_FLAG_REVERSE) ? decompress_chunk(ctx, &a, nbytes, buf_size, buf)
                                           : compress_chunk(ctx, &a, nbytes, buf_size, buf);
+    if (n && (flags & H5Z_FLAG_REVERSE))
+        vc_h5z_reencode_note(&a, *buf, n);
     vc_ctx_free(ctx);
     return n;
 }
