@@ -15,6 +15,7 @@ static const char usage[] =
     "  decompress  write a plain netCDF-4 copy without the vidcube filter\n"
     "  info        show each variable's filter, parameters and stream versions\n"
     "  farg        print the h5repack -f and nccopy -F arguments for some settings\n"
+    "  append      add the time steps of files to a compressed file, each chunk coded once\n"
     "\n"
     "'vidcube COMMAND --help' describes a command; 'vidcube --version' the versions.\n"
     "\n"
@@ -22,12 +23,14 @@ static const char usage[] =
     "3 input error, 4 partial failure (some files failed), 5 verify threshold\n"
     "not met or NaN/fill positions differ.\n";
 
+int cmd_append(int argc, char **argv);     /* cli_append.c (issue 10) */
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
     { "compress", cmd_compress }, { "verify", cmd_verify }, { "decompress", cmd_decompress },
-    { "info", cmd_info },         { "farg", cmd_farg },
+    { "info", cmd_info },         { "farg", cmd_farg },         { "append", cmd_append },
 };
 
 int main(int argc, char **argv)
