@@ -95,7 +95,7 @@ end module nc_c
 
 program embed_fortran
   use, intrinsic :: iso_c_binding
-  use, intrinsic :: iso_fortran_env, only: error_unit, real64
+  use, intrinsic :: iso_fortran_env, only: error_unit
   use vidcube
   use vidcube_writer
   use nc_c
@@ -111,7 +111,7 @@ program embed_fortran
   type(vidcube_ctx) :: ctx
   type(vidcube_step_writer) :: w
   type(vc_writer_stats) :: s
-  real(real64) :: psnr
+  real(c_double) :: psnr
 
   call get_environment_variable('VC_DATA_DIR', data_dir, dlen, status)
   if (status /= 0) data_dir = '../data'
@@ -147,7 +147,7 @@ program embed_fortran
   write (*, '(a, i0, a, i0, a, f0.2, a, f0.2, a)') 'buffer API: ', size(t2m) * 4, &
        ' bytes -> ', size(stream), ' bytes, PSNR ', psnr, ' dB (library: ', q%psnr_db, ' dB)'
   if (psnr < 45) call fail('PSNR below the 45 dB target')
-  if (abs(psnr - q%psnr_db) > 1e-6_real64 * psnr) call fail('PSNR differs from vc_measure''s')
+  if (abs(psnr - q%psnr_db) > 1e-6_c_double * psnr) call fail('PSNR differs from vc_measure''s')
   if (size(t2m) * 4 < 4 * size(stream)) call fail('compressed less than 4:1')
   call vidcube_ctx_free(ctx)
 
@@ -194,9 +194,9 @@ contains
   ! PSNR over the whole array, peak = max - min of the original.
   function psnr_of(a, b) result(db)
     real(c_float), intent(in) :: a(:, :, :), b(:, :, :)
-    real(real64) :: db, peak, mse
-    peak = real(maxval(a), real64) - real(minval(a), real64)
-    mse = sum((real(a, real64) - real(b, real64))**2) / real(size(a), real64)
+    real(c_double) :: db, peak, mse
+    peak = real(maxval(a), c_double) - real(minval(a), c_double)
+    mse = sum((real(a, c_double) - real(b, c_double))**2) / real(size(a), c_double)
     db = 10 * log10(peak**2 / mse)
   end function psnr_of
 

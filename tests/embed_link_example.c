@@ -34,7 +34,7 @@ int main(void)
     p.mode = VC_MODE_PSNR;
     p.target = 45;
     vc_ctx *ctx = vc_ctx_create(&p);
-    vc_array a = { VC_FLOAT32, 3, { NT, NY, NX } };
+    vc_array a = { .dtype = VC_FLOAT32, .rank = 3, .dims = { NT, NY, NX } };
     size_t cap = vc_compress_bound(&a), n = 0;
     void *stream = malloc(cap);
     int rc = ctx && stream ? vc_compress(ctx, &a, field, stream, cap, &n) : VC_ERR_NOMEM;

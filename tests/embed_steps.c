@@ -83,7 +83,7 @@ static int capture_end(void)
 
 static double psnr_of(const float *orig, const float *back, size_t n)
 {
-    vc_array a = { VC_FLOAT32, 1, { n } };
+    vc_array a = { .dtype = VC_FLOAT32, .rank = 1, .dims = { n } };
     vc_quality q;
     CU_ASSERT_FATAL(vc_measure(&a, orig, back, 0, 0, NULL, 0, &q) == VC_OK);
     return q.psnr_db;

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
         nc_check(nc_close(ncid), "nc_close"))
         return 1;
 
-    vc_array a = { VC_FLOAT32, 3, { NT, NY, NX } };
+    vc_array a = { .dtype = VC_FLOAT32, .rank = 3, .dims = { NT, NY, NX } };
     vc_quality q;
     vc_measure(&a, field, back, 0, 0, NULL, 0, &q);
     printf("%zu steps in %zu writes of whole chunks, PSNR %.2f dB\n", s.steps, s.writes, q.psnr_db);
