@@ -169,8 +169,9 @@ static int plan_across(vc_ctx *ctx, vc_plan *pl, const vc_array *a, vc_job *jobs
     if (p->transform != VC_TRANSFORM_NONE && p->mode != VC_MODE_LOSSLESS) {
         double t0 = vc_seconds();
         vc_params chosen = *p;
-        if (p->transform == VC_TRANSFORM_AUTO)
-            chosen.transform = vc_xform_choose(pl, threads);
+        pl->klt_link = ctx->klt_link;
+        if (p->transform == VC_TRANSFORM_AUTO || (p->transform == VC_TRANSFORM_KLT && pl->klt_link < 0))
+            chosen.transform = vc_xform_choose(pl, threads, &pl->klt_link);
         pl->p = &chosen;
         if (chosen.transform != VC_TRANSFORM_NONE)
             rc = vc_xform_compress(pl, jobs, threads, msg, sizeof msg);

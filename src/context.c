@@ -18,6 +18,7 @@ vc_ctx *vc_ctx_create(const vc_params *params)
         ctx->params = *params;
     else
         vc_params_init(&ctx->params);
+    ctx->klt_link = -1;
     return ctx;
 }
 

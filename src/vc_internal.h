@@ -75,6 +75,8 @@ struct vc_ctx {
     vc_band_report *report;        /* per channel, of the last compress */
     size_t          nreport;
     vc_transform    xused;         /* transform of the last compress */
+    double          klt_link;      /* KLT channel grouping; < 0: choose by sample
+                                      (set only by xform_choose.c's trials) */
     double          xseconds;      /* time spent choosing and fitting it */
 };
 /* Record a failure on ctx (printf-style) and return status. */
@@ -431,6 +433,7 @@ typedef struct vc_plan {
     double          *rate_cover; /* rate mode: residual cover per channel */
     int             *xactive;    /* transform: channel's index in it, or -1 */
     vc_transform     xused;      /* the transform actually used */
+    double           klt_link;   /* KLT: correlation that groups channels */
     vc_buf           xsec;       /* its XFRM and latent sections */
     size_t           xsec_n;     /* how many sections */
 } vc_plan;
@@ -458,8 +461,13 @@ VC_HIDDEN int    vc_band_sections(const vc_plan *pl, size_t c, vc_job *job,
  * With fewer than two such channels nothing is done (xused stays NONE). */
 VC_HIDDEN int    vc_xform_compress(vc_plan *pl, vc_job *jobs, int threads,
                                    char *err, size_t errsz);
-/* "auto": the transform that gives the smallest stream on a sample. */
-VC_HIDDEN vc_transform vc_xform_choose(const vc_plan *pl, int threads);
+/* The KLT mixes channels within groups whose pairs all correlate at least
+ * this much, or all of them (0); which of the two is chosen by a sample. */
+#define VC_KLT_LINK 0.99
+/* The transform (and KLT grouping) that gives the smallest stream on a
+ * sample: among none, KLT (both groupings) and WAE for "auto", among the two
+ * KLT groupings for "klt". */
+VC_HIDDEN vc_transform vc_xform_choose(const vc_plan *pl, int threads, double *link);
 /* Rate mode: choose rate_qp and rate_step for every channel so that the
  * whole stream lands within 5 % under the budget of p->target bpppb. */
 VC_HIDDEN int    vc_rate_plan(vc_plan *pl, size_t head_bytes, int threads,

@@ -1,15 +1,20 @@
-/* xform_choose.c: "auto" picks the band transform by measurement. A sample
- * of the chunk (the first frames, a centred window of each picture, every
- * channel) is compressed with no transform, the KLT and the wavelet
- * autoencoder at the caller's target, and the smallest stream wins. The
- * sample is small, so this costs a fraction of the real encode. */
+/* xform_choose.c: transforms chosen by measurement. A sample of the chunk
+ * (the first frames, a centred window of each picture, every channel) is
+ * compressed with each candidate at the caller's target, and the smallest
+ * stream wins. "auto" tries no transform, the KLT over all channels, the
+ * KLT within correlated groups and the wavelet autoencoder; "klt" tries its
+ * two groupings. Mixing all channels wins when they share their structure
+ * (ERA5 members, OLCI products: 18 % smaller than grouped), grouping wins
+ * when some channels differ (Sentinel-2's 60 m and near-infrared bands:
+ * 8 % smaller than mixing all, which loses to no transform). The sample is
+ * small, so this costs a fraction of the real encode. */
 #include "vc_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define SAMPLE_T 2
-#define SAMPLE_YX 64
+#define SAMPLE_T 4
+#define SAMPLE_YX 96
 
 /* Copy a window of the array into a (T', C, Y', X') array of the same dtype. */
 static void *cut_sample(const vc_plan *pl, vc_array *s)
@@ -39,27 +44,37 @@ static void *cut_sample(const vc_plan *pl, vc_array *s)
     return out;
 }
 
-vc_transform vc_xform_choose(const vc_plan *pl, int threads)
+vc_transform vc_xform_choose(const vc_plan *pl, int threads, double *link)
 {
     const vc_params *p = pl->p;
+    static const struct { vc_transform kind; double link; } all[] = {
+        { VC_TRANSFORM_NONE, 0 }, { VC_TRANSFORM_KLT, 0 },
+        { VC_TRANSFORM_KLT, VC_KLT_LINK }, { VC_TRANSFORM_WAE, 0 },
+    };
+    int auto_ = p->transform == VC_TRANSFORM_AUTO;
+    *link = VC_KLT_LINK;
     if (pl->g.C < 2 || (p->mode != VC_MODE_PSNR && p->mode != VC_MODE_ABS && p->mode != VC_MODE_REL))
-        return VC_TRANSFORM_NONE;
+        return auto_ ? VC_TRANSFORM_NONE : p->transform;
     vc_array s;
     void *sample = cut_sample(pl, &s);
     size_t cap = sample ? vc_compress_bound(&s) : 0;
     void *buf = sample ? malloc(cap) : NULL;
-    vc_transform best = VC_TRANSFORM_NONE;
+    vc_transform best = auto_ ? VC_TRANSFORM_NONE : p->transform;
     size_t best_bytes = SIZE_MAX;
-    static const vc_transform kinds[] = { VC_TRANSFORM_NONE, VC_TRANSFORM_KLT, VC_TRANSFORM_WAE };
-    for (int k = 0; buf && k < 3; k++) {
+    for (size_t k = 0; buf && k < sizeof all / sizeof all[0]; k++) {
+        if (!auto_ && all[k].kind != p->transform)
+            continue;
         vc_params q = *p;
-        q.transform = kinds[k];
+        q.transform = all[k].kind;
         q.threads = threads;
         vc_ctx *ctx = vc_ctx_create(&q);
         size_t n;
+        if (ctx)
+            ctx->klt_link = all[k].link;
         if (ctx && vc_compress(ctx, &s, sample, buf, cap, &n) == VC_OK && n < best_bytes) {
             best_bytes = n;
-            best = kinds[k];
+            best = all[k].kind;
+            *link = all[k].link;
         }
         vc_ctx_free(ctx);
     }

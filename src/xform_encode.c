@@ -137,13 +137,6 @@ static int wae_levels(const xenc *X)
     return J;
 }
 
-/* Channels mix in the KLT only if every pair in a group correlates at
- * least this much: mixing channels of different structure (a sharp 10 m band
- * with a blurred 60 m one, visible with near-infrared) makes every latent
- * carry both, which video codes worse than the channels alone. On the
- * Sentinel-2 cube 0.99 beat 0, 0.9, 0.95, 0.98 and 0.995 at 35-50 dB; ERA5
- * members group whole at any of these. */
-#define KLT_LINK 0.99
 
 /* Features, PCA and latents. */
 static int fit(xenc *X, vc_transform kind)
@@ -158,7 +151,7 @@ static int fit(xenc *X, vc_transform kind)
         return VC_ERR_NOMEM;
     int rc = vc_xform_features(&X->xf, (const double *const *)X->x, X->U);
     if (rc == VC_OK)
-        rc = vc_xform_fit_pca(&X->xf, X->U, X->xf.d, kind == VC_TRANSFORM_KLT ? KLT_LINK : 0);
+        rc = vc_xform_fit_pca(&X->xf, X->U, X->xf.d, kind == VC_TRANSFORM_KLT ? X->pl->klt_link : 0);
     if (rc != VC_OK)
         return rc;
     size_t K = X->xf.K;
