@@ -5,12 +5,14 @@
  *
  * For every dataset and every tool, the tool's settings are swept from the
  * lowest rate upwards; a sweep stops after its first point above
- * --max-bpppb, so expensive high-rate settings are not run for nothing.
+ * --max-bpppb or its first exact reconstruction, so expensive high-rate
+ * settings are not run for nothing.
  * See bench.h for how the files divide the work. */
 #include "bench.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +50,14 @@ static void usage(FILE *f)
         "  --data-dir DIR              base for relative paths in --list (default .)\n"
         "options:\n"
         "  --out DIR          output directory (default bench-out)\n"
-        "  --tools A,B,...    tools to run (default all; --tools help lists them)\n"
+        "  --tools A,B,...    tools to run (default: all but those marked on request;\n"
+        "                     --tools help lists them)\n"
         "  --reps N           timed repetitions of encode and decode (default 3)\n"
         "  --threads N        threads for vidcube and ffmpeg (default 1)\n"
         "  --max-bpppb X      stop each sweep after its first point above X (default 4)\n"
         "  --stride K         run every K-th sweep setting (default 1; smoke tests)\n"
         "  --zstd-level N     (default 3)\n"
+        "  --vidcube-preset N x264 preset 0..9 for vidcube (default: the library's)\n"
         "  --ffmpeg PATH      ffmpeg CLI (default: ffmpeg on PATH)\n"
         "  --gnuplot PATH     gnuplot (default: none, plots skipped)\n"
         "  --plot-script F    gnuplot script (default plot.gp)\n");
@@ -64,7 +68,8 @@ static void list_tools(void)
     const bench_peer *all[32];
     int n = bench_peers(all, 32);
     for (int i = 0; i < n; i++)
-        printf("%-18s %s\n", all[i]->name, all[i]->about);
+        printf("%-18s %s%s\n", all[i]->name, all[i]->about,
+               all[i]->on_request ? " [on request]" : "");
 }
 
 /* FILE:VAR[:ROLES]; a path may not contain ':'. */
@@ -150,6 +155,7 @@ static int parse_args(options *o, int argc, char **argv)
         else if (!strcmp(a, "--max-bpppb")) o->max_bpppb = atof(v);
         else if (!strcmp(a, "--stride")) o->stride = atoi(v);
         else if (!strcmp(a, "--zstd-level")) o->env.zstd_level = atoi(v);
+        else if (!strcmp(a, "--vidcube-preset")) o->env.vidcube_preset = atoi(v);
         else if (!strcmp(a, "--ffmpeg")) o->env.ffmpeg = v;
         else if (!strcmp(a, "--gnuplot")) o->gnuplot = v;
         else if (!strcmp(a, "--plot-script")) o->plot_script = v;
@@ -184,7 +190,7 @@ static int select_tools(const options *o, const bench_peer **sel, int max)
         snprintf(list, sizeof list, ",%s,", o->tools);
         char key[64];
         snprintf(key, sizeof key, ",%s,", all[i]->name);
-        if (!o->tools[0] || strstr(list, key))
+        if (o->tools[0] ? strstr(list, key) != NULL : !all[i]->on_request)
             sel[k++] = all[i];
     }
     return k;
@@ -218,7 +224,8 @@ static void sweep(const options *o, const bench_peer *p, const bench_data *d,
         }
         print_result(&r);
         bench_report_add(rep, d, &r);
-        if (r.bpppb > o->max_bpppb)
+        /* past the rate ceiling, or already exact: finer settings only cost */
+        if (r.bpppb > o->max_bpppb || (!p->lossless && isinf(r.q.psnr_db)))
             return;
     }
 }
@@ -297,6 +304,7 @@ int main(int argc, char **argv)
     o.max_bpppb = 4.0;
     o.env.threads = 1;
     o.env.zstd_level = 3;
+    o.env.vidcube_preset = -1;
     o.env.ffmpeg = "ffmpeg";
     if (parse_args(&o, argc, argv) != 0)
         return 2;

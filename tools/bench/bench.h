@@ -62,6 +62,7 @@ typedef struct bench_env {
     const char *ffmpeg;      /* path of the ffmpeg CLI, or NULL */
     int         threads;     /* for vidcube and ffmpeg; zfp/zstd are serial */
     int         zstd_level;
+    int         vidcube_preset;   /* x264 preset 0..9, or -1: the library's default */
 } bench_env;
 
 /* One compressed result. Peers that write files (netCDF, ffmpeg) keep them
@@ -86,7 +87,8 @@ struct bench_peer {
     const double *sweep;          /* settings, coarse (low rate) -> fine */
     int           nsweep;
     int           lossless;       /* one point, PSNR is +inf */
-    int           arg;            /* peer-specific (e.g. the vidcube mode) */
+    int           arg, arg2;      /* peer-specific (the vidcube mode, transform) */
+    int           on_request;     /* not in the default set: only by --tools */
     int (*encode)(const bench_peer *p, const bench_env *env,
                   const bench_data *d, double setting, bench_blob *out,
                   char *err, size_t errsz);
@@ -97,7 +99,8 @@ struct bench_peer {
 
 /* Each peer file exports its entries; peers.c gathers them. */
 extern const bench_peer bench_peer_vidcube_qp, bench_peer_vidcube_psnr,
-    bench_peer_vidcube_rate, bench_peer_vidcube_rel,
+    bench_peer_vidcube_psnr_auto, bench_peer_vidcube_psnr_klt,
+    bench_peer_vidcube_rate, bench_peer_vidcube_abs, bench_peer_vidcube_rel,
     bench_peer_vidcube_lossless;
 extern const bench_peer bench_peer_zfp_accuracy, bench_peer_zfp_rate;
 extern const bench_peer bench_peer_zstd;

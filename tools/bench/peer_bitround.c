@@ -124,7 +124,8 @@ static const double nsb_sweep[] = {
 };
 
 const bench_peer bench_peer_bitround = {
-    "bitround", "nsb (mantissa bits kept)",
-    "netCDF-4 BitRound + shuffle + deflate 4 (nc_def_var_quantize), chunks <= 1 MiB",
-    nsb_sweep, (int)(sizeof nsb_sweep / sizeof nsb_sweep[0]), 0, 0, encode, decode
+    .name = "bitround", .setting_name = "nsb (mantissa bits kept)",
+    .about = "netCDF-4 BitRound + shuffle + deflate 4 (nc_def_var_quantize), chunks <= 1 MiB",
+    .sweep = nsb_sweep, .nsweep = (int)(sizeof nsb_sweep / sizeof nsb_sweep[0]),
+    .encode = encode, .decode = decode,
 };

@@ -155,13 +155,15 @@ static int decode(const bench_peer *p, const bench_env *env, const bench_data *d
 }
 
 /* x264's CRF at 10 bits runs from 51 (coarsest) to -12; 6 steps about
- * double the rate. */
+ * double the rate, so steps of 4 give three points per two octaves. */
 static const double crf_sweep[] = {
-    51, 48, 45, 42, 39, 36, 33, 30, 27, 24, 21, 18, 15, 12, 9, 6, 3, 0, -3, -6, -9, -12
+    51, 47, 43, 39, 35, 31, 27, 23, 19, 15, 11, 7, 3, -1, -5, -9, -12
 };
 
 const bench_peer bench_peer_ffmpeg_x264 = {
-    "ffmpeg-x264", "crf",
-    "ffmpeg CLI + libx264 (preset medium), per-band min/max -> gray10le, NaN -> band min",
-    crf_sweep, (int)(sizeof crf_sweep / sizeof crf_sweep[0]), 0, 0, encode, decode
+    .name = "ffmpeg-x264", .setting_name = "crf",
+    .about = "ffmpeg CLI + libx264 (preset medium), per-band min/max -> gray10le, "
+             "NaN -> band min",
+    .sweep = crf_sweep, .nsweep = (int)(sizeof crf_sweep / sizeof crf_sweep[0]),
+    .encode = encode, .decode = decode,
 };

@@ -160,12 +160,16 @@ static const double rate_sweep[] = {
 };
 
 const bench_peer bench_peer_zfp_accuracy = {
-    "zfp-accuracy", "k (tolerance = range * 2^-k)",
-    "ZFP " ZFP_VERSION_STRING " fixed-accuracy, per-band (T,Y,X) fields, NaN -> band mean",
-    acc_sweep, (int)(sizeof acc_sweep / sizeof acc_sweep[0]), 0, 'a', encode, decode
+    .name = "zfp-accuracy", .setting_name = "k (tolerance = range * 2^-k)",
+    .about = "ZFP " ZFP_VERSION_STRING " fixed-accuracy, per-band (T,Y,X) fields, "
+             "NaN -> band mean",
+    .sweep = acc_sweep, .nsweep = (int)(sizeof acc_sweep / sizeof acc_sweep[0]),
+    .arg = 'a', .encode = encode, .decode = decode,
 };
 const bench_peer bench_peer_zfp_rate = {
-    "zfp-rate", "bits per value",
-    "ZFP " ZFP_VERSION_STRING " fixed-rate, per-band (T,Y,X) fields, NaN -> band mean",
-    rate_sweep, (int)(sizeof rate_sweep / sizeof rate_sweep[0]), 0, 'r', encode, decode
+    .name = "zfp-rate", .setting_name = "bits per value",
+    .about = "ZFP " ZFP_VERSION_STRING " fixed-rate, per-band (T,Y,X) fields, "
+             "NaN -> band mean",
+    .sweep = rate_sweep, .nsweep = (int)(sizeof rate_sweep / sizeof rate_sweep[0]),
+    .arg = 'r', .encode = encode, .decode = decode,
 };

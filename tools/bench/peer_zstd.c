@@ -43,6 +43,7 @@ static int decode(const bench_peer *p, const bench_env *env, const bench_data *d
 static const double one_point[] = { 0 };
 
 const bench_peer bench_peer_zstd = {
-    "zstd", "-", "zstd on raw float32 bytes (lossless; level from --zstd-level)",
-    one_point, 1, 1, 0, encode, decode
+    .name = "zstd", .setting_name = "-",
+    .about = "zstd on raw float32 bytes (lossless; level from --zstd-level)",
+    .sweep = one_point, .nsweep = 1, .lossless = 1, .encode = encode, .decode = decode,
 };

@@ -173,15 +173,20 @@ static void write_psnr_table(FILE *f, const bench_report *rep,
     for (int ds = 0; ds < rep->nds; ds++) {
         double v[MAX_TOOLS][BENCH_NRATES], best[BENCH_NRATES];
         bench_point lo[MAX_TOOLS], hi[MAX_TOOLS];
-        int has[MAX_TOOLS];
+        int has[MAX_TOOLS], count[BENCH_NRATES] = { 0 };
         for (int k = 0; k < BENCH_NRATES; k++)
             best[k] = -HUGE_VAL;
         for (int t = 0; t < nt; t++) {
             has[t] = table_row(rep, ds, tools[t], v[t], &lo[t], &hi[t]) > 0;
             for (int k = 0; k < BENCH_NRATES; k++)
-                if (has[t] && v[t][k] > best[k])
-                    best[k] = v[t][k];
+                if (has[t] && !isnan(v[t][k])) {
+                    count[k]++;
+                    best[k] = fmax(best[k], v[t][k]);
+                }
         }
+        for (int k = 0; k < BENCH_NRATES; k++)   /* a lone entry wins nothing */
+            if (count[k] < 2)
+                best[k] = HUGE_VAL;
         for (int t = 0; t < nt; t++) {
             if (!has[t])
                 continue;
@@ -200,6 +205,63 @@ static void write_psnr_table(FILE *f, const bench_report *rep,
     }
 }
 
+/* The best vidcube entry and the best peer at each table rate, and where
+ * vidcube's fronts end, so a rate vidcube cannot reach is told apart from a
+ * rate nobody measured. */
+typedef struct margin {
+    double      vc[BENCH_NRATES], peer[BENCH_NRATES];
+    const char *who[BENCH_NRATES];
+    double      vc_lo_bpppb, vc_hi_bpppb, vc_top_psnr;
+} margin;
+
+static void margin_of(const bench_report *rep, int ds, const bench_peer **tools,
+                      int nt, margin *m)
+{
+    m->vc_lo_bpppb = HUGE_VAL;
+    m->vc_hi_bpppb = m->vc_top_psnr = -HUGE_VAL;
+    for (int k = 0; k < BENCH_NRATES; k++) {
+        m->vc[k] = m->peer[k] = -HUGE_VAL;
+        m->who[k] = NULL;
+    }
+    for (int t = 0; t < nt; t++) {
+        double v[BENCH_NRATES];
+        bench_point lo, hi;
+        int vc = is_vidcube(tools[t]);
+        if (table_row(rep, ds, tools[t], v, &lo, &hi) == 0)
+            continue;
+        if (vc) {
+            m->vc_lo_bpppb = fmin(m->vc_lo_bpppb, lo.bpppb);
+            m->vc_hi_bpppb = fmax(m->vc_hi_bpppb, hi.bpppb);
+            m->vc_top_psnr = fmax(m->vc_top_psnr, hi.psnr);
+        }
+        for (int k = 0; k < BENCH_NRATES; k++) {
+            if (isnan(v[k]))
+                continue;
+            if (vc && v[k] > m->vc[k])
+                m->vc[k] = v[k];
+            if (!vc && v[k] > m->peer[k]) {
+                m->peer[k] = v[k];
+                m->who[k] = tools[t]->name;
+            }
+        }
+    }
+}
+
+static void margin_cell(FILE *f, const margin *m, int k)
+{
+    double rate = bench_table_rates[k];
+    if (isinf(m->peer[k]) || isinf(m->vc_lo_bpppb))
+        fprintf(f, " — |");
+    else if (!isinf(m->vc[k]))   /* no "-0.0": a tie is a tie */
+        fprintf(f, " %+.1f (%s) |", fabs(m->vc[k] - m->peer[k]) < 0.05 ? 0.0
+                : m->vc[k] - m->peer[k], m->who[k]);
+    else if (rate > m->vc_hi_bpppb)   /* vidcube saturated below this rate */
+        fprintf(f, " ≤ %+.1f (%s; vidcube tops out at %.1f dB) |",
+                m->vc_top_psnr - m->peer[k], m->who[k], m->vc_top_psnr);
+    else
+        fprintf(f, " (vidcube starts at %.2g bpppb) |", m->vc_lo_bpppb);
+}
+
 /* Best vidcube entry minus best peer, per dataset and rate. */
 static void write_margin_table(FILE *f, const bench_report *rep,
                                const bench_peer **tools, int nt)
@@ -212,31 +274,11 @@ static void write_margin_table(FILE *f, const bench_report *rep,
         fprintf(f, "---:|");
     fprintf(f, "\n");
     for (int ds = 0; ds < rep->nds; ds++) {
-        double vc[BENCH_NRATES], peer[BENCH_NRATES];
-        const char *who[BENCH_NRATES] = { 0 };
-        for (int k = 0; k < BENCH_NRATES; k++)
-            vc[k] = peer[k] = -HUGE_VAL;
-        for (int t = 0; t < nt; t++) {
-            double v[BENCH_NRATES];
-            table_row(rep, ds, tools[t], v, NULL, NULL);
-            for (int k = 0; k < BENCH_NRATES; k++) {
-                if (isnan(v[k]))
-                    continue;
-                if (is_vidcube(tools[t]) && v[k] > vc[k])
-                    vc[k] = v[k];
-                if (!is_vidcube(tools[t]) && v[k] > peer[k]) {
-                    peer[k] = v[k];
-                    who[k] = tools[t]->name;
-                }
-            }
-        }
+        margin m;
+        margin_of(rep, ds, tools, nt, &m);
         fprintf(f, "| %s |", rep->ds[ds].label);
-        for (int k = 0; k < BENCH_NRATES; k++) {
-            if (isinf(vc[k]) || isinf(peer[k]))
-                fprintf(f, " — |");
-            else
-                fprintf(f, " %+.1f (%s) |", vc[k] - peer[k], who[k]);
-        }
+        for (int k = 0; k < BENCH_NRATES; k++)
+            margin_cell(f, &m, k);
         fprintf(f, "\n");
     }
 }
@@ -290,8 +332,8 @@ static void write_tools(FILE *f, const bench_report *rep)
     int n = bench_peers(all, MAX_TOOLS);
     fprintf(f, "\n## Tools\n\n");
     for (int t = 0; t < n; t++)
-        fprintf(f, "- **%s** (sweep: %s): %s\n", all[t]->name, all[t]->setting_name,
-                all[t]->about);
+        fprintf(f, "- **%s** (sweep: %s): %s%s\n", all[t]->name, all[t]->setting_name,
+                all[t]->about, all[t]->on_request ? " (run only when named in --tools)" : "");
     if (rep->skips[0])
         fprintf(f, "\nNot run:\n\n%s", rep->skips);
 }
@@ -311,7 +353,7 @@ static int write_table_md(const bench_report *rep, const char *command)
             "variable's valid values (see Datasets). Between sweep points PSNR is "
             "interpolated linearly in log(bpppb) on each tool's rate-distortion "
             "front; — = outside the tool's measured range. **Bold** = best at "
-            "that rate.\n\n", command, vc_version_string(), rep->env.threads);
+            "that rate, among two or more tools reaching it.\n\n", command, vc_version_string(), rep->env.threads);
     write_psnr_table(f, rep, tools, nt);
     fprintf(f, "\n## vidcube minus the best peer (dB; best peer in brackets)\n\n");
     write_margin_table(f, rep, tools, nt);
@@ -421,7 +463,16 @@ static int cmp_bpppb(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* <name>.dat: one gnuplot index block per tool; returns the tools written. */
+static void write_block(FILE *f, const char *comment, const bench_point *p, int n)
+{
+    fprintf(f, "# %s\n", comment);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%.6g %.4f\n", p[i].bpppb, p[i].psnr);
+    fprintf(f, "\n\n");
+}
+
+/* <name>.dat: two gnuplot index blocks per tool, its measured points and
+ * its front (what the table interpolates). Returns the tools written. */
 static int write_plot_data(const bench_report *rep, int ds, const char *path,
                            char *names, size_t namesz)
 {
@@ -432,7 +483,8 @@ static int write_plot_data(const bench_report *rep, int ds, const char *path,
     int nt = tools_seen(rep, tools, 0), blocks = 0;
     names[0] = '\0';
     for (int t = 0; t < nt; t++) {
-        bench_point pts[256];
+        bench_point pts[256], front[256];
+        char what[96];
         int n = points_of(rep, ds, tools[t], pts, 256), m = 0;
         for (int i = 0; i < n; i++)
             if (isfinite(pts[i].psnr) && pts[i].bpppb > 0)
@@ -440,9 +492,10 @@ static int write_plot_data(const bench_report *rep, int ds, const char *path,
         if (m == 0)
             continue;
         qsort(pts, (size_t)m, sizeof *pts, cmp_bpppb);
-        fprintf(f, "%s# %s\n", blocks ? "\n\n" : "", tools[t]->name);
-        for (int i = 0; i < m; i++)
-            fprintf(f, "%.6g %.4f\n", pts[i].bpppb, pts[i].psnr);
+        snprintf(what, sizeof what, "%s: every run", tools[t]->name);
+        write_block(f, what, pts, m);
+        snprintf(what, sizeof what, "%s: front", tools[t]->name);
+        write_block(f, what, front, bench_front(pts, m, front));
         size_t len = strlen(names);
         snprintf(names + len, namesz - len, "%s%s", blocks++ ? " " : "", tools[t]->name);
     }
@@ -463,7 +516,7 @@ static int make_plots(const bench_report *rep, const char *gnuplot, const char *
             continue;
         snprintf(cmd, sizeof cmd,
                  "'%s' -e \"datafile='%s'; outfile='%s'; plottitle='%s (peak %.4g %s)'; "
-                 "tools='%s'\" '%s'", gnuplot, dat, png, name, rep->ds[ds].peak,
+                 "tools='%s'\" '%s'", gnuplot, dat, png, rep->ds[ds].label, rep->ds[ds].peak,
                  rep->ds[ds].units[0] && !strchr(rep->ds[ds].units, '\'') &&
                  !strchr(rep->ds[ds].units, '"') ? rep->ds[ds].units : "",
                  names, script);

@@ -16,7 +16,7 @@ data=${VC_DATA_DIR:-$(dirname "$0")/../../data}
 fail=0
 check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
 check "runs.csv has a header and runs" '[ "$(wc -l < "$out/runs.csv")" -gt 5 ]'
-for tool in vidcube-qp zfp-accuracy zfp-rate bitround zstd; do
+for tool in vidcube-qp vidcube-abs vidcube-lossless zfp-accuracy zfp-rate bitround zstd; do
     check "$tool ran" 'grep -q ",$tool," "$out/runs.csv"'
 done
 if [ -n "${FFMPEG:-}" ]; then
