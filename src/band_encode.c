@@ -117,15 +117,39 @@ static size_t raw_size(const vc_plan *pl, size_t c, const uint8_t *m, int level)
     return n;
 }
 
+/* Plain zstd -1 of the channel's valid values: a cheap lower bound on what
+ * the exact coder can do, within a factor well under RAW_SCREEN. */
+#define RAW_SCREEN 4
+static size_t quick_raw_size(const vc_plan *pl, size_t c, const uint8_t *m)
+{
+    size_t es = pl->g.esize, k = 0;
+    uint8_t *raw = malloc(pl->n ? pl->n * es : 1);
+    if (!raw)
+        return SIZE_MAX;
+    for (size_t i = 0; i < pl->n; i++) {
+        if (m[i])
+            continue;
+        size_t x = i % pl->g.X, y = (i / pl->g.X) % pl->g.Y, t = i / (pl->g.X * pl->g.Y);
+        size_t off = vc_geom_frame_offset(&pl->g, t, c) + y * pl->g.sy + x * pl->g.sx;
+        memcpy(raw + k++ * es, (const uint8_t *)pl->src + off * es, es);
+    }
+    size_t cap = ZSTD_compressBound(k * es);
+    void *z = malloc(cap);
+    size_t n = z ? ZSTD_compress(z, cap, raw, k * es, VC_RAW_LEVEL_FAST) : SIZE_MAX;
+    free(z);
+    free(raw);
+    return ZSTD_isError(n) ? SIZE_MAX : n;
+}
+
 /* Would the exact byte coder beat this video (plus its mask)? Categorical
  * data such as cloud masks often compress better exactly than as video.
- * A fast zstd estimate screens first: for measurements the exact coder is
- * usually many times larger, and the estimate costs little next to x264. */
+ * Plain zstd screens first: for measurements even the exact coder is far
+ * larger than the video, and the screen costs little next to x264. */
 static int raw_beats(const vc_plan *pl, size_t c, const uint8_t *m, size_t video_bytes)
 {
     if (video_bytes * 8 < pl->n / 64)       /* under 1/64 bit per value */
         return 0;
-    if (raw_size(pl, c, m, VC_RAW_LEVEL_FAST) >= video_bytes * 2)
+    if (quick_raw_size(pl, c, m) >= video_bytes * RAW_SCREEN)
         return 0;
     return raw_size(pl, c, m, VC_RAW_LEVEL) < video_bytes;
 }
