@@ -10,15 +10,19 @@
       float64 rounding, the same reductions computed by numpy on PLAIN; both
       workers must have decoded chunks. With HDF5_PLUGIN_PATH=NO_PLUGIN_DIR
       in the workers' environment the same computation must fail.
-  scale_dask.py measure FILE VAR TIMEDIM PLUGIN_DIR WORKERS [REPEATS]
-      read throughput: the same reduction over the whole variable on
-      WORKERS single-threaded worker processes; prints MB/s (decoded bytes).
+  scale_dask.py measure FILE VAR TIMEDIM PLUGIN_DIR WORKERS [REPEATS [THREADS]]
+      read throughput: the mean over TIMEDIM of the whole variable on
+      WORKERS worker processes of THREADS threads (default 1); prints MB/s
+      (decoded bytes), best of REPEATS.
 
 Run with Debian's /usr/bin/python3 (python3-xarray, python3-dask,
 python3-distributed, python3-netcdf4).
 """
 import logging
+import os
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 
@@ -37,11 +41,11 @@ def hdf5_chunks(path, var):
         return dict(zip(v.dims, sizes))
 
 
-def cluster(workers, plugin_dir, quiet=False):
+def cluster(workers, plugin_dir, quiet=False, threads=1):
     """Worker processes with HDF5_PLUGIN_PATH in their environment. The
     Nanny sets `env` in the worker process before it runs any task, so
     before HDF5 first looks for a plugin (it reads the variable once)."""
-    lc = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+    lc = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                       dashboard_address=None, env={"HDF5_PLUGIN_PATH": plugin_dir},
                       silence_logs=logging.CRITICAL if quiet else logging.WARNING)
     return lc, Client(lc)
@@ -109,24 +113,30 @@ def check(compressed, plain, var, timedim, plugin_dir, no_plugin_dir):
     ds.close()
 
 
-def measure(path, var, timedim, plugin_dir, workers, repeats=3):
+def measure(path, var, timedim, plugin_dir, workers, repeats=3, threads=1):
     chunks = hdf5_chunks(path, var)
-    lc, client = cluster(workers, plugin_dir)
-    try:
-        with xr.open_dataset(path, chunks=chunks) as ds:
-            da = ds[var]
+    lc, client = cluster(workers, plugin_dir, threads=threads)
+    # A worker keeps a file open and HDF5 keeps decoded chunks in its chunk
+    # cache: each run reads its own copy, or it would time the cache. Run 0
+    # only warms the workers up (imports, first open).
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = [shutil.copy(path, os.path.join(tmp, f"run{i}.nc")) for i in range(repeats + 1)]
+        try:
+            times = []
+            for copy in copies:
+                with xr.open_dataset(copy, chunks=chunks) as ds:
+                    da = ds[var]
+                    t0 = time.perf_counter()
+                    da.astype("float64").mean(timedim).compute()
+                    times.append(time.perf_counter() - t0)
             mb = da.size * da.dtype.itemsize / 1e6
-            best = []
-            for _ in range(repeats):
-                t0 = time.perf_counter()
-                da.astype("float64").mean(timedim).compute()
-                best.append(time.perf_counter() - t0)
-            t = min(best)
-            print(f"{var} {dict(da.sizes)} chunks {chunks}: {workers} workers: {mb:.1f} MB in "
-                  f"{t:.3f} s = {mb / t:.1f} MB/s (runs: {', '.join(f'{x:.3f}' for x in best)})")
-    finally:
-        client.close()
-        lc.close()
+            t = min(times[1:])
+            print(f"{var} {dict(da.sizes)} chunks {chunks}: {workers} workers x {threads} "
+                  f"threads: {mb:.1f} MB in {t:.3f} s = {mb / t:.1f} MB/s "
+                  f"(runs: {', '.join(f'{x:.3f}' for x in times[1:])})")
+        finally:
+            client.close()
+            lc.close()
 
 
 if __name__ == "__main__":
@@ -136,7 +146,7 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "check" and len(args) == 6:
         check(*args)
-    elif cmd == "measure" and len(args) in (5, 6):
+    elif cmd == "measure" and len(args) in (5, 6, 7):
         measure(*args[:4], int(args[4]), *(int(a) for a in args[5:]))
     else:
         raise SystemExit(__doc__)
