@@ -92,6 +92,7 @@ static double trial_psnr(const vc_trial *tr, const vc_norm *nm)
 #define DB_PER_QP   0.75
 #define CLOSE_DB    0.4
 #define PROBE_FRAMES 16
+#define TYPICAL_DB_AT_MID 46.0    /* at QP 30 (10-bit): 44.8-47.4 dB measured */
 
 typedef struct search {
     double   target;
@@ -129,13 +130,16 @@ static int probe(const vc_vband *b, vc_video_cfg cfg, int qp, double *p,
 static int first_guess(const vc_vband *b, vc_video_cfg cfg, double target_db, int *guess,
                        char *err, size_t errsz)
 {
-    int qmax = vc_qp_max(cfg.bit_depth), g = cfg.bit_depth > 8 ? 30 : 18;
+    int qmax = vc_qp_max(cfg.bit_depth), mid = cfg.bit_depth > 8 ? 30 : 18;
+    /* Without a probe, the shared data's typical PSNR at the mid QP. */
+    int g = predict(mid, TYPICAL_DB_AT_MID, target_db);
     if (cfg.T > 2 * PROBE_FRAMES) {
         double p = NAN;
-        int rc = probe(b, cfg, g, &p, err, errsz);
+        int q = g < 0 ? 0 : g > qmax ? qmax : g;
+        int rc = probe(b, cfg, q, &p, err, errsz);
         if (rc != VC_OK)
             return rc;
-        g = predict(g, p, target_db);
+        g = predict(q, p, target_db);
     }
     *guess = g < 0 ? 0 : g > qmax ? qmax : g;
     return VC_OK;
