@@ -110,6 +110,18 @@ else
     expect 0 "--abs 0.05 kept in kelvin on packed int16 (scale_factor 0.01)"
 fi
 
+# --- --transform goes through to the filter's parameters
+run compress "$s2" -o "$tmp/klt.nc" --psnr 45 --transform klt --var toa_reflectance --quiet
+if [ "$status" -eq 2 ]; then
+    expect_err "--psnr .*klt.* is not supported yet by libvidcube"
+else
+    expect 0 "--transform klt"
+    run verify "$s2" "$tmp/klt.nc" --min-psnr 45
+    expect 0 "every band reaches the target through the KLT"
+    run info "$tmp/klt.nc"
+    grep -q "parameters: psnr 45 dB, klt" "$tmp/out" || fail "info: no klt in $(cat "$tmp/out")"
+fi
+
 # --- progress bar: never into a pipe or file; on a terminal, yes
 run compress "$s2" -o "$tmp/bar1.nc" --psnr 40
 ! grep -q "$(printf '\r')" "$tmp/err" || fail "progress bar drawn into a file"

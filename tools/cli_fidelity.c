@@ -20,8 +20,8 @@ const char cli_fidelity_help[] =
     "  --rel R          every valid value within R * (max - min) of its band\n"
     "  --rate BPPPB     about BPPPB bits per value, all stored bytes counted\n"
     "  --transform T    band transform: none (default), klt, wae or auto\n"
-    "(--abs, --rel, --rate and transforms other than none answer \"not supported\n"
-    "yet\" until the linked libvidcube has them.)\n";
+    "A mode or transform the linked libvidcube lacks is refused (\"not supported\n"
+    "yet\", exit status 2).\n";
 
 void cli_fidelity_init(cli_fidelity *f)
 {
