@@ -354,7 +354,11 @@ void vc_band_encode(const vc_plan *pl, size_t c, vc_job *job)
     vc_buf_init(&job->out);
     memset(&job->rep, 0, sizeof job->rep);
     job->err[0] = '\0';
-    job->status = v && m ? code_band(pl, c, job, v, m) : VC_ERR_NOMEM;
+    job->status = VC_OK;
+    /* put_mask reports a failure through job->status: keep it */
+    int rc = v && m ? code_band(pl, c, job, v, m) : VC_ERR_NOMEM;
+    if (rc != VC_OK)
+        job->status = rc;
     if (job->status == VC_OK && job->out.n > vc_band_limit(pl->n, pl->g.esize))
         job->status = code_verbatim(pl, c, job);
     if (job->status == VC_OK && job->out.failed)
