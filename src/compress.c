@@ -78,6 +78,8 @@ static void build_head(const vc_plan *pl, const vc_array *a, vc_buf *head)
     vc_buf hp;
     vc_buf_init(&hp);
     vc_header_put(&hp, &h);
+    if (hp.failed)
+        head->failed = 1;         /* else an empty HEAD would be written */
     vc_section_put(head, VC_SEC_HEAD, 0, hp.p, hp.n);
     vc_buf_free(&hp);
 }
@@ -121,6 +123,10 @@ static int assemble(vc_ctx *ctx, const vc_plan *pl, vc_job *jobs, const vc_array
         payload[i] = (uint8_t)((uint64_t)total >> (8 * i));
     vc_put_le32(payload + 8, (uint32_t)count);
     vc_section_put(&end, VC_SEC_END, 0, payload, sizeof payload);
+    if (end.failed) {
+        vc_buf_free(&end);
+        return vc_fail(ctx, VC_ERR_NOMEM, "out of memory writing the end section");
+    }
     memcpy(o + pos, end.p, end.n);
     pos += end.n;
     vc_buf_free(&end);
@@ -161,7 +167,10 @@ static int plan_across(vc_ctx *ctx, vc_plan *pl, const vc_array *a, vc_job *jobs
         vc_buf head;
         build_head(pl, a, &head);
         size_t head_bytes = head.n + VC_SECTION_OVERHEAD + 12;
+        int failed = head.failed;
         vc_buf_free(&head);
+        if (failed)                      /* the budget would be planned on a wrong size */
+            return vc_fail(ctx, VC_ERR_NOMEM, "out of memory");
         rc = vc_rate_plan(pl, head_bytes, threads, msg, sizeof msg);
         if (rc != VC_OK)
             return vc_fail(ctx, rc, "rate %g bpppb: %s", p->target, msg[0] ? msg : vc_strerror(rc));
