@@ -335,11 +335,13 @@ int vc_rate_plan(vc_plan *pl, size_t head_bytes, int threads, char *err, size_t 
     double budget = floor(pl->p->target * (double)N / 8);
     R.budget = budget > (double)SIZE_MAX ? SIZE_MAX : (size_t)budget;
     int rc = R.b && pl->rate_qp && pl->rate_step && pl->rate_cover && res ? VC_OK : VC_ERR_NOMEM;
+    if (rc == VC_OK) {                  /* prepare() needs R.b */
 #pragma omp parallel for schedule(dynamic) num_threads(vc_team(threads, C)) reduction(min:rc)
-    for (size_t c = 0; c < C; c++) {
-        int r = prepare(&R, c);
-        if (r != VC_OK)
-            rc = r;
+        for (size_t c = 0; c < C; c++) {
+            int r = prepare(&R, c);
+            if (r != VC_OK)
+                rc = r;
+        }
     }
     if (rc == VC_OK && R.fixed > R.budget) {
         snprintf(err, errsz, "%.4g bpppb is below the %.4g bpppb the stream's header and "
