@@ -371,6 +371,8 @@ static void put_latent_sections(xenc *X, vc_buf *out, size_t *nsec)
         vc_buf tmp;
         vc_buf_init(&tmp);
         vc_bandhdr_put(&tmp, &bh);
+        if (tmp.failed)
+            out->failed = 1;         /* else an empty CHDR would be written */
         vc_section_put(out, VC_SEC_CHDR, (unsigned)k, tmp.p, tmp.n);
         vc_buf_free(&tmp);
         ++*nsec;
@@ -485,6 +487,8 @@ int vc_xform_compress(vc_plan *pl, vc_job *jobs, int threads, char *err, size_t 
         vc_buf tmp;
         vc_buf_init(&tmp);
         vc_xform_put(&tmp, &X.xf);
+        if (tmp.failed)
+            pl->xsec.failed = 1;     /* else an empty XFRM would be written */
         vc_section_put(&pl->xsec, VC_SEC_XFRM, 0, tmp.p, tmp.n);
         vc_buf_free(&tmp);
         pl->xsec_n = 1;
