@@ -5,6 +5,7 @@
  * gray or as yuv420p with filler chroma: only plane 0 is read. */
 #include "vc_internal.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,18 +57,26 @@ static int take_frame(dec *d)
     return d->sink(d->opaque, d->got++, dst);
 }
 
+/* libavcodec's ENOMEM is ours to report as such, not as damage. */
+static int failed(dec *d, int r, const char *what)
+{
+    if (r == AVERROR(ENOMEM))
+        return say(d, VC_ERR_NOMEM, "out of memory");
+    return say(d, VC_ERR_CORRUPT, what);
+}
+
 /* Send one packet (NULL flushes) and take every picture that is ready. */
 static int feed(dec *d, AVPacket *pkt)
 {
     int r = avcodec_send_packet(d->c, pkt);
     if (r < 0 && r != AVERROR_EOF)
-        return say(d, VC_ERR_CORRUPT, "the decoder rejected the stream");
+        return failed(d, r, "the decoder rejected the stream");
     for (;;) {
         r = avcodec_receive_frame(d->c, d->frame);
         if (r == AVERROR(EAGAIN) || r == AVERROR_EOF)
             return VC_OK;
         if (r < 0)
-            return say(d, VC_ERR_CORRUPT, "the decoder failed on a picture");
+            return failed(d, r, "the decoder failed on a picture");
         int rc = take_frame(d);
         av_frame_unref(d->frame);
         if (rc != VC_OK)
@@ -145,8 +154,10 @@ int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H, size_t T,
     if (d.c && d.parser && d.pkt && d.frame && d.plane) {
         d.c->thread_count = 1;
         d.c->err_recognition = AV_EF_EXPLODE | AV_EF_BITSTREAM | AV_EF_BUFFER;
-        if (avcodec_open2(d.c, codec, NULL) < 0)
-            rc = say(&d, VC_ERR_CODEC, "could not open the H.264 decoder");
+        int r = avcodec_open2(d.c, codec, NULL);
+        if (r < 0)
+            rc = r == AVERROR(ENOMEM) ? say(&d, VC_ERR_NOMEM, "out of memory")
+                                      : say(&d, VC_ERR_CODEC, "could not open the H.264 decoder");
         else
             rc = run(&d, bs, n);
     }

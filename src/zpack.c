@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 int vc_zstd_put(vc_buf *out, const void *src, size_t n, int level)
 {
@@ -18,7 +19,8 @@ int vc_zstd_put(vc_buf *out, const void *src, size_t n, int level)
         return VC_ERR_NOMEM;
     size_t z = ZSTD_compress(out->p + out->n + 4, cap, src, n, level);
     if (ZSTD_isError(z))
-        return VC_ERR_GENERIC;
+        return ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation ? VC_ERR_NOMEM
+                                                                    : VC_ERR_GENERIC;
     vc_put_le32(out->p + out->n, (uint32_t)z);
     out->n += 4 + z;
     return VC_OK;
@@ -31,6 +33,9 @@ int vc_zstd_get(vc_rd *r, void *dst, size_t n)
     if (!p || ZSTD_getFrameContentSize(p, z) != n)
         return VC_ERR_CORRUPT;
     size_t got = ZSTD_decompress(dst, n, p, z);
+    /* zstd allocates its context: running out of memory is not damage */
+    if (ZSTD_isError(got) && ZSTD_getErrorCode(got) == ZSTD_error_memory_allocation)
+        return VC_ERR_NOMEM;
     return ZSTD_isError(got) || got != n ? VC_ERR_CORRUPT : VC_OK;
 }
 
