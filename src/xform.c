@@ -378,6 +378,12 @@ int vc_xform_get(const uint8_t *p, size_t n, const vc_geom *g, vc_xform *xf)
     }
     vc_xform_geometry(xf, g->T, g->Y, g->X, J);
     size_t d = xf->d;
+    /* What the encoder never writes, and what would make the decoder's
+     * float64 latents (K x sites) and features (sites x d) outgrow the
+     * array: more latents than features, more levels than the frame gives
+     * (each pads the frame to a multiple of 2^J). */
+    if (xf->K > d || J > vc_wavelet_levels(g->Y, g->X))
+        return VC_ERR_CORRUPT;
     if (r.n - r.pos != 4 * (d + d * xf->K + xf->H * xf->K + xf->H + d * xf->H))
         return VC_ERR_CORRUPT;
     xf->mu = get_f32s(&r, d);
