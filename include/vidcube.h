@@ -73,7 +73,9 @@ typedef enum vc_status {
     VC_ERR_TARGET      = -12,  /* the quality target cannot be reached */
     VC_ERR_UNSUPPORTED = -13,  /* a mode or feature this build does not have */
     VC_ERR_LIMIT       = -14,  /* sizes beyond the library's documented limits */
-    VC_ERR_NULL        = -15   /* a required pointer argument is NULL */
+    VC_ERR_NULL        = -15,  /* a required pointer argument is NULL */
+    VC_ERR_IO          = -16   /* reading or writing a file failed (the writer
+                                  library, vidcube_writer.h) */
 } vc_status;
 
 /* A short, static, English description of a status code; never NULL. */

@@ -24,6 +24,7 @@ const char *vc_strerror(int status)
     case VC_ERR_UNSUPPORTED: return "not supported by this version";
     case VC_ERR_LIMIT:       return "size beyond the library's limits";
     case VC_ERR_NULL:        return "required pointer argument is NULL";
+    case VC_ERR_IO:          return "reading or writing a file failed";
     default:                 return "unknown status code";
     }
 }

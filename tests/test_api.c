@@ -78,7 +78,7 @@ static void test_params_rejected(void)
 
 static void test_status_strings(void)
 {
-    for (int s = 0; s >= -15; s--) {
+    for (int s = 0; s >= -16; s--) {
         const char *m = vc_strerror(s);
         CU_ASSERT_PTR_NOT_NULL_FATAL(m);
         CU_ASSERT(strlen(m) > 5);

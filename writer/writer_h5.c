@@ -44,7 +44,7 @@ static int h5_fail(vc_writer *w, const char *call)
 {
     char why[512];
     writer_h5_reason(why, sizeof why);
-    return writer_fail(w, VC_ERR_GENERIC, "%s failed%s%s", call, why[0] ? ": " : "", why);
+    return writer_fail(w, VC_ERR_IO, "%s failed%s%s", call, why[0] ? ": " : "", why);
 }
 
 int vc_writer_def_h5(vc_writer *w, int64_t dcpl, int rank, const size_t *dims,

@@ -13,7 +13,7 @@ static int nc_fail(vc_writer *w, int nc, const char *call, const char *name)
 {
     char why[512];
     writer_h5_reason(why, sizeof why);
-    return writer_fail(w, VC_ERR_GENERIC, "%s on variable '%s' failed: %s%s%s", call, name,
+    return writer_fail(w, VC_ERR_IO, "%s on variable '%s' failed: %s%s%s", call, name,
                        nc_strerror(nc), why[0] ? ": " : "", why);
 }
 
