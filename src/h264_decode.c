@@ -111,6 +111,13 @@ static int run(dec *d, const uint8_t *bs, size_t n)
             p += used;
             left -= (size_t)used;
         }
+        /* The parser has read the sequence header: a picture larger than
+         * the header's would make the decoder size its tables by it. */
+        if (au_size > 0 && ((size_t)d->parser->coded_width > d->W ||
+                            (size_t)d->parser->coded_height > d->H)) {
+            rc = say(d, VC_ERR_CORRUPT, "picture size differs from the header");
+            break;
+        }
         if (au_size > 0) {
             d->pkt->data = au;
             d->pkt->size = au_size;
@@ -142,6 +149,8 @@ int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H, size_t T,
     d.errsz = errsz;
     if (err && errsz)
         err[0] = '\0';
+    if (W > VC_VIDEO_MAX_SIDE || H > VC_VIDEO_MAX_SIDE || T > INT32_MAX)
+        return say(&d, VC_ERR_LIMIT, "pictures larger than x264 writes");
     const AVCodec *codec = avcodec_find_decoder(AV_CODEC_ID_H264);
     if (!codec)
         return say(&d, VC_ERR_CODEC, "libavcodec has no H.264 decoder");
@@ -154,6 +163,9 @@ int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H, size_t T,
     if (d.c && d.parser && d.pkt && d.frame && d.plane) {
         d.c->thread_count = 1;
         d.c->err_recognition = AV_EF_EXPLODE | AV_EF_BITSTREAM | AV_EF_BUFFER;
+        /* A sequence header may declare any size: libavcodec refuses one
+         * larger than the header's before allocating its pictures. */
+        d.c->max_pixels = (int64_t)(W * H);
         int r = avcodec_open2(d.c, codec, NULL);
         if (r < 0)
             rc = r == AVERROR(ENOMEM) ? say(&d, VC_ERR_NOMEM, "out of memory")

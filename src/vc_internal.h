@@ -172,6 +172,9 @@ VC_HIDDEN void vc_frames_geometry(vc_frames *f, size_t T, size_t Y, size_t X);
 VC_HIDDEN void vc_frames_pad(vc_frames *f, const uint16_t *q);
 
 /* ---- x264_encode.c / h264_decode.c ---- */
+/* The widest and tallest picture x264 codes; the decoder refuses larger
+ * ones, so a stream cannot make libavcodec allocate beyond them. */
+#define VC_VIDEO_MAX_SIDE 16384
 typedef struct vc_video_cfg {
     size_t W, H, T;
     int    bit_depth;

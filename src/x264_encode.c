@@ -109,7 +109,7 @@ int vc_x264_encode(const vc_video_cfg *cfg, const uint16_t *frames,
     log_sink sink = { err, errsz };
     if (err && errsz)
         err[0] = '\0';
-    if (cfg->T > INT32_MAX || cfg->W > 16384 || cfg->H > 16384)
+    if (cfg->T > INT32_MAX || cfg->W > VC_VIDEO_MAX_SIDE || cfg->H > VC_VIDEO_MAX_SIDE)
         return VC_ERR_LIMIT;
     int rc = setup(&p, cfg, recon != NULL, &sink);
     if (rc != VC_OK)
