@@ -163,9 +163,10 @@ int vc_h264_decode(const uint8_t *bs, size_t n, size_t W, size_t H, size_t T,
     if (d.c && d.parser && d.pkt && d.frame && d.plane) {
         d.c->thread_count = 1;
         d.c->err_recognition = AV_EF_EXPLODE | AV_EF_BITSTREAM | AV_EF_BUFFER;
-        /* A sequence header may declare any size: libavcodec refuses one
-         * larger than the header's before allocating its pictures. */
-        d.c->max_pixels = (int64_t)(W * H);
+        /* Besides the parser's check in run(): libavcodec refuses pictures
+         * larger than this (it counts rows padded to its stride alignment,
+         * up to 64 samples, hence the margin). */
+        d.c->max_pixels = (int64_t)(W + 128) * (int64_t)(H + 128);
         int r = avcodec_open2(d.c, codec, NULL);
         if (r < 0)
             rc = r == AVERROR(ENOMEM) ? say(&d, VC_ERR_NOMEM, "out of memory")
