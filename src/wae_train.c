@@ -30,6 +30,9 @@
 #define BETA1 0.9
 #define BETA2 0.999
 #define EPS 1e-8
+/* A batch's gradient is summed in this many fixed slices, then the slices
+ * in order: the same sum, bit for bit, whatever the thread count. */
+#define SLICES 8
 
 typedef struct params {
     size_t d, K, H, n;        /* n = total parameter count */
@@ -184,7 +187,7 @@ int vc_wae_train(vc_xform *xf, const double *U, const double *const *zhat, size_
     size_t n = d + d * K + H * K + H + d * H;
     double *mem = calloc(3 * n, sizeof *mem);
     double *Z = malloc(ns * K * sizeof *Z);
-    double *grads = calloc((size_t)threads * n, sizeof *grads);
+    double *grads = calloc((size_t)SLICES * n, sizeof *grads);
     double *scratch = malloc((size_t)threads * (K + 2 * H + d) * sizeof *scratch);
     if (!mem || !Z || !grads || !scratch) {
         free(mem); free(Z); free(grads); free(scratch);
@@ -222,26 +225,28 @@ int vc_wae_train(vc_xform *xf, const double *U, const double *const *zhat, size_
     double b1 = 1, b2 = 1;
     for (int it = 0; it < STEPS; it++) {
         size_t start = ((size_t)it * BATCH) % ns;
-        memset(grads, 0, (size_t)threads * n * sizeof *grads);
-#pragma omp parallel num_threads(threads)
+        memset(grads, 0, (size_t)SLICES * n * sizeof *grads);
+#pragma omp parallel num_threads(vc_team(threads, SLICES))
         {
 #ifdef _OPENMP
             int tid = omp_get_thread_num();
 #else
             int tid = 0;
 #endif
-            params g;
-            layout(&g, grads + (size_t)tid * n, d, K, H);
             double *sc = scratch + (size_t)tid * (K + 2 * H + d);
 #pragma omp for schedule(static)
-            for (size_t b = 0; b < BATCH; b++) {
-                size_t s = (start + b) % ns;
-                sample_grad(&w, &g, Z + s * K, U + s * step * d, sc);
+            for (size_t sl = 0; sl < SLICES; sl++) {
+                params g;
+                layout(&g, grads + sl * n, d, K, H);
+                for (size_t b = sl * BATCH / SLICES; b < (sl + 1) * BATCH / SLICES; b++) {
+                    size_t s = (start + b) % ns;
+                    sample_grad(&w, &g, Z + s * K, U + s * step * d, sc);
+                }
             }
         }
-        for (int t = 1; t < threads; t++)        /* fixed order: deterministic */
+        for (size_t sl = 1; sl < SLICES; sl++)   /* fixed order: deterministic */
             for (size_t i = 0; i < n; i++)
-                grads[i] += grads[(size_t)t * n + i];
+                grads[i] += grads[sl * n + i];
         b1 *= BETA1;
         b2 *= BETA2;
         for (size_t i = d + d * K; i < n; i++) {
