@@ -2,7 +2,8 @@
 # --lossless then decompress gives back every sample bit for bit (NaN
 # payloads and fill values included), through ncdump and through the
 # library's own reading (python netCDF4 on the raw bytes); the decompressed
-# file carries no vidcube filter; verify and info describe a lossless file.
+# file carries no vidcube filter; decompress of a directory (-o, -j 2)
+# writes the same files; verify and info describe a lossless file.
 . "$VC_SRCDIR/tests/cli_lib.sh"
 require NCDUMP
 require_python
@@ -26,6 +27,13 @@ for b in $SAMPLES; do
     ncheader "$in" > "$tmp/h.in"
     ncheader "$tmp/d_$b" > "$tmp/h.dec"
     diff "$tmp/h.in" "$tmp/h.dec" || fail "$b: decompressed header differs"
+done
+
+# A whole directory at once, two workers: the same files.
+run decompress "$tmp/l" -o "$tmp/dl" -j 2 --quiet
+expect 0 "decompress of a directory"
+for b in $SAMPLES; do
+    cmp "$tmp/d_$b" "$tmp/dl/$b" || fail "$b: decompress -j 2 of the directory wrote other bytes"
 done
 
 run verify "$VC_DATA_DIR/s3_olci_crop.nc" "$tmp/l/s3_olci_crop.nc" --json --max-abs 0

@@ -10,6 +10,7 @@
  *   cli_select.c      which variables are compressed, and their chunking
  *   nccopy_struct.c   copying groups, dimensions, types, attributes, variables
  *   cli_convert.c     converting one file (compress and decompress share it)
+ *   cli_batch.c       converting many files in worker processes (-j), summary
  *   cli_measure.c     PSNR/RMSE/max error of a variable, slab by slab
  *   cli_h5.c          HDF5 views: stored bytes, filters, the plugin
  *   cli_filter.c      making the vidcube filter available to this process
@@ -287,6 +288,20 @@ typedef struct convert_opts {
  * on success; on failure nothing is left under out's name. */
 int cli_convert_file(const char *in, const char *out, const convert_opts *o,
                      const cli_reporter *r, cli_err *e);
+
+/* Converting many files (cli_batch.c): each in a worker process, -j at a
+ * time; choices, warnings, progress and the summary table printed by the
+ * parent. Jobs with pre.code set fail at once. Returns the exit status:
+ * CLI_EXIT_OK, CLI_EXIT_PARTIAL, or the class all failures share. */
+#define CLI_MAX_JOBS 64
+
+typedef struct batch_opts {
+    long jobs;               /* workers at once */
+    int  quiet;              /* warnings and errors only */
+} batch_opts;
+
+struct cli_joblist;
+int cli_batch_run(const struct cli_joblist *jobs, const convert_opts *co, const batch_opts *bo);
 
 /* ------------------------------------------------------------------------
  * Inputs and outputs (cli_inputs.c).
