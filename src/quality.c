@@ -185,16 +185,6 @@ static int encode_pair(const vc_vband *b, vc_video_cfg cfg, const int *qps, int 
     return VC_OK;
 }
 
-static int run_round(search *s, const vc_vband *b, vc_video_cfg cfg, const int *qps,
-                     int n, char *err, size_t errsz)
-{
-    vc_trial tr[2];
-    int rc = encode_pair(b, cfg, qps, n, tr, err, errsz);
-    for (int k = 0; rc == VC_OK && k < n; k++)
-        record(s, &tr[k], qps[k], trial_psnr(&tr[k], &b->norm));
-    return rc;
-}
-
 /* The next QP to try: a secant step inside the bracket when both ends are
  * known, else a step from the nearest known point. */
 static int next_guess(const search *s)
@@ -221,19 +211,41 @@ int vc_search_psnr(const vc_vband *b, vc_video_cfg cfg, double target, int par,
     s.qmax = vc_qp_max(cfg.bit_depth);
     s.ok = -1;
     s.fail = s.qmax + 1;
+    /* With threads to spare, the neighbour of each guess is encoded at the
+     * same time, on speculation: the search records it only if it later
+     * asks for that QP, so it takes the same steps, and gives the same
+     * stream, for any thread count. */
+    vc_trial spare;
+    int spare_qp = -1;
     int guess, rc = first_guess(b, cfg, target, &guess, err, errsz);
     for (int round = 0; rc == VC_OK && round < 12; round++) {
-        int qps[2] = { guess, guess + 1 }, n = 1;
-        if (par > 1) {                       /* the neighbour that can decide */
-            if (qps[1] >= s.fail)
-                qps[1] = guess - 1;
-            n = qps[1] > s.ok && qps[1] < s.fail ? 2 : 1;
+        if (guess == spare_qp) {
+            spare_qp = -1;
+            record(&s, &spare, guess, trial_psnr(&spare, &b->norm));
+        } else {
+            int qps[2] = { guess, guess + 1 }, n = 1;
+            if (par > 1) {                   /* the neighbour that can decide */
+                if (qps[1] >= s.fail)
+                    qps[1] = guess - 1;
+                n = qps[1] > s.ok && qps[1] < s.fail ? 2 : 1;
+            }
+            vc_trial tr[2];
+            rc = encode_pair(b, cfg, qps, n, tr, err, errsz);
+            if (rc == VC_OK && n == 2) {
+                if (spare_qp >= 0)
+                    vc_trial_free(&spare);
+                spare = tr[1];
+                spare_qp = qps[1];
+            }
+            if (rc == VC_OK)
+                record(&s, &tr[0], guess, trial_psnr(&tr[0], &b->norm));
         }
-        rc = run_round(&s, b, cfg, qps, n, err, errsz);
         if (rc != VC_OK || s.fail - s.ok <= 1 || (s.ok >= 0 && s.p_ok - target < CLOSE_DB))
             break;
         guess = next_guess(&s);
     }
+    if (spare_qp >= 0)
+        vc_trial_free(&spare);
     if (rc == VC_OK && s.ok < 0) {
         if (err && errsz && !err[0])
             snprintf(err, errsz, "%.1f dB is beyond what %d-bit video reaches on this band "
