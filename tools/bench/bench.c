@@ -29,7 +29,7 @@ typedef struct spec {
 typedef struct options {
     spec        specs[MAX_SPECS];
     int         nspecs;
-    const char *data_dir, *out, *gnuplot, *plot_script;
+    const char *data_dir, *out, *gnuplot, *plot_script, *replay;
     char        tools[512];                /* comma-separated; "" = all */
     int         reps, stride;
     double      max_bpppb;
@@ -48,6 +48,8 @@ static void usage(FILE *f)
         "  --list LIST                 one FILE or FILE:VAR[:ROLES] per line, # comments;\n"
         "                              relative paths are taken from --data-dir\n"
         "  --data-dir DIR              base for relative paths in --list (default .)\n"
+        "  --replay CSV                no measuring: remake the tables and plots in --out\n"
+        "                              from the runs.csv of an earlier run\n"
         "options:\n"
         "  --out DIR          output directory (default bench-out)\n"
         "  --tools A,B,...    tools to run (default: all but those marked on request;\n"
@@ -148,6 +150,7 @@ static int parse_args(options *o, int argc, char **argv)
                 rc = add_spec(o, v, NULL);
         } else if (!strcmp(a, "--list")) rc = read_list(o, v);
         else if (!strcmp(a, "--data-dir")) o->data_dir = v;
+        else if (!strcmp(a, "--replay")) o->replay = v;
         else if (!strcmp(a, "--out")) o->out = v;
         else if (!strcmp(a, "--tools")) snprintf(o->tools, sizeof o->tools, "%s", v);
         else if (!strcmp(a, "--reps")) o->reps = atoi(v);
@@ -171,7 +174,7 @@ static int parse_args(options *o, int argc, char **argv)
         list_tools();
         exit(0);
     }
-    if (o->nspecs == 0 || o->reps < 1 || o->env.threads < 1 || o->stride < 1 ||
+    if ((o->nspecs == 0 && !o->replay) || o->reps < 1 || o->env.threads < 1 || o->stride < 1 ||
         !(o->max_bpppb > 0)) {
         fprintf(stderr, "bench: %s\n", o->nspecs ? "bad option value" : "no datasets given");
         usage(stderr);
@@ -322,6 +325,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: cannot create %s: %s\n", o.out, strerror(errno));
         return 1;
     }
+    join_command(argc, argv, command, sizeof command);
+    if (o.replay)
+        return bench_replay(o.replay, o.out, &o.env, o.gnuplot, o.plot_script,
+                            command) == 0 ? 0 : 1;
     snprintf(tmpdir, sizeof tmpdir, "%s/tmp-XXXXXX", o.out);
     if (strchr(o.out, '\'') || !mkdtemp(tmpdir)) {
         fprintf(stderr, "bench: cannot create a scratch directory in %s\n", o.out);
@@ -338,7 +345,6 @@ int main(int argc, char **argv)
            vc_version_string(), nt, o.reps, o.env.threads, o.out);
     for (int i = 0; i < o.nspecs; i++)
         run_spec(&o, &o.specs[i], tools, nt, rep);
-    join_command(argc, argv, command, sizeof command);
     int rc = bench_report_close(rep, o.gnuplot, o.plot_script, command);
     remove_dir(tmpdir);
     printf("wrote %s/runs.csv, table.md, speed.md and plots\n", o.out);

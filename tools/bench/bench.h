@@ -98,7 +98,7 @@ struct bench_peer {
 };
 
 /* Each peer file exports its entries; peers.c gathers them. */
-extern const bench_peer bench_peer_vidcube_qp, bench_peer_vidcube_psnr,
+extern const bench_peer bench_peer_vidcube_qp, bench_peer_vidcube_crf, bench_peer_vidcube_psnr,
     bench_peer_vidcube_psnr_auto, bench_peer_vidcube_psnr_klt,
     bench_peer_vidcube_rate, bench_peer_vidcube_abs, bench_peer_vidcube_rel,
     bench_peer_vidcube_lossless;
@@ -139,6 +139,13 @@ int    bench_front(const bench_point *in, int n, bench_point *out);
 /* PSNR at `rate` on a front, linear in log(bpppb) between the neighbours;
  * NaN outside the front's range (no extrapolation). */
 double bench_interp_psnr(const bench_point *front, int n, double rate);
+/* The cheapest rate at which a sweep reconstructed exactly (PSNR +inf);
+ * +inf when none did. */
+double bench_exact_rate(const bench_point *pts, int n);
+/* PSNR of a tool at `rate` from all its runs: +inf at or above its
+ * cheapest exact run (with that budget the data is stored exactly),
+ * otherwise interpolated on the front of its lossy runs (NaN outside). */
+double bench_psnr_at(const bench_point *pts, int n, double rate);
 
 /* Quality of a reconstruction through the library's vc_measure. */
 typedef struct bench_quality {
@@ -159,10 +166,12 @@ typedef struct bench_result {
     size_t        stored;
     double        bpppb, ratio;
     bench_quality q;
-    double        enc_mbps, dec_mbps;   /* MB (1e6 bytes) of float32 input per s */
+    /* MB (1e6 bytes) of float32 input per second of CPU time (this process
+     * and its children), and per second of wall-clock time */
+    double        enc_mbps, dec_mbps, enc_wall_mbps, dec_wall_mbps;
 } bench_result;
 
-/* Encode `reps` times and decode `reps` times (speed = median), then
+/* Encode `reps` times and decode `reps` times (speeds = medians), then
  * measure the last decode. Returns 0, -1 (error in err) or BENCH_SKIP. */
 int bench_run_one(const bench_peer *p, const bench_env *env,
                   const bench_data *d, double setting, int reps,
@@ -185,5 +194,11 @@ void bench_report_skip(bench_report *rep, const bench_data *d,
  * (when gnuplot is not NULL) and frees rep. Returns 0 or -1. */
 int bench_report_close(bench_report *rep, const char *gnuplot,
                        const char *plot_script, const char *command);
+
+/* ---- replay.c ------------------------------------------------------------ */
+/* Remake runs.csv, the tables and the plots in outdir from an earlier
+ * runs.csv (which may be outdir's own). Returns 0 or -1. */
+int bench_replay(const char *csv, const char *outdir, const bench_env *env,
+                 const char *gnuplot, const char *plot_script, const char *command);
 
 #endif

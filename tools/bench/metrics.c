@@ -72,6 +72,27 @@ double bench_interp_psnr(const bench_point *front, int n, double rate)
     return front[n - 1].psnr;   /* n == 1 and rate == that point's rate */
 }
 
+double bench_exact_rate(const bench_point *pts, int n)
+{
+    double r = HUGE_VAL;
+    for (int i = 0; i < n; i++)
+        if (isinf(pts[i].psnr) && pts[i].psnr > 0 && pts[i].bpppb < r)
+            r = pts[i].bpppb;
+    return r;
+}
+
+double bench_psnr_at(const bench_point *pts, int n, double rate)
+{
+    if (rate >= bench_exact_rate(pts, n))
+        return HUGE_VAL;
+    bench_point *front = n > 0 ? malloc((size_t)n * sizeof *front) : NULL;
+    if (!front)
+        return NAN;
+    double v = bench_interp_psnr(front, bench_front(pts, n, front), rate);
+    free(front);
+    return v;
+}
+
 int bench_measure(const bench_data *d, const float *recon, bench_quality *q,
                   char *err, size_t errsz)
 {

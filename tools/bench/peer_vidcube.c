@@ -81,6 +81,9 @@ static int decode(const bench_peer *p, const bench_env *env, const bench_data *d
 static const double qp_sweep[] = {
     63, 59, 55, 51, 47, 43, 39, 35, 31, 27, 23, 19, 15, 11, 7, 3, 0
 };
+static const double crf_sweep[] = {   /* the ffmpeg-x264 peer's, where the API allows */
+    51, 47, 43, 39, 35, 31, 27, 23, 19, 15, 11, 7, 3, 0
+};
 static const double psnr_sweep[] = { 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 80, 90 };
 static const double rate_sweep[] = { 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 6 };
 static const double rel_sweep[] = {
@@ -98,6 +101,11 @@ const bench_peer bench_peer_vidcube_qp = {
     .name = "vidcube-qp", .setting_name = "qp",
     .about = "vidcube, constant x264 QP for every band (10-bit)",
     SWEEP(qp_sweep), .arg = VC_MODE_QP, CODEC,
+};
+const bench_peer bench_peer_vidcube_crf = {
+    .name = "vidcube-crf", .setting_name = "crf",
+    .about = "vidcube, x264 constant rate factor (to compare with ffmpeg-x264's CRF)",
+    SWEEP(crf_sweep), .arg = VC_MODE_CRF, CODEC, .on_request = 1,
 };
 const bench_peer bench_peer_vidcube_psnr = {
     .name = "vidcube-psnr", .setting_name = "psnr_target_db",

@@ -8,6 +8,7 @@
 
 static const bench_peer *const all_peers[] = {
     &bench_peer_vidcube_qp,
+    &bench_peer_vidcube_crf,
     &bench_peer_vidcube_psnr,
     &bench_peer_vidcube_psnr_auto,
     &bench_peer_vidcube_psnr_klt,

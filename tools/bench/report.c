@@ -52,7 +52,8 @@ bench_report *bench_report_open(const char *outdir, const bench_env *env,
     fprintf(rep->csv, "dataset,file,variable,roles,shape_TCYX,values,masked,tool,"
             "setting_name,setting,stored_bytes,bpppb,ratio_vs_float32,psnr_db,"
             "psnr_peak,rmse,max_abs_error,min_band_psnr_db,nan_exact,"
-            "encode_MBps,decode_MBps,threads\n");
+            "encode_MBps,decode_MBps,threads,units,note,encode_wall_MBps,"
+            "decode_wall_MBps\n");
     return rep;
 }
 
@@ -78,12 +79,12 @@ void bench_report_add(bench_report *rep, const bench_data *d, const bench_result
 {
     const bench_quality *q = &r->q;
     fprintf(rep->csv, "%s,%s,%s,%s,%zux%zux%zux%zu,%zu,%zu,%s,\"%s\",%g,%zu,%.6g,%.6g,"
-            "%.4f,%.9g,%.6g,%.6g,%.4f,%d,%.2f,%.2f,%d\n",
+            "%.4f,%.9g,%.6g,%.6g,%.4f,%d,%.2f,%.2f,%d,\"%s\",\"%s\",%.2f,%.2f\n",
             d->label, d->path, d->var, d->roles, d->T, d->C, d->Y, d->X, d->n,
             d->n_masked, r->peer->name, r->peer->setting_name, r->setting, r->stored,
             r->bpppb, r->ratio, q->psnr_db, q->peak, q->rmse, q->max_abs_error,
             q->min_band_psnr_db, q->mask_exact, r->enc_mbps, r->dec_mbps,
-            rep->env.threads);
+            rep->env.threads, d->units, d->note, r->enc_wall_mbps, r->dec_wall_mbps);
     fflush(rep->csv);
     if (rep->nres == rep->capres) {
         int cap = rep->capres ? 2 * rep->capres : 256;
@@ -136,21 +137,52 @@ static int points_of(const bench_report *rep, int ds, const bench_peer *p,
     return n;
 }
 
-/* PSNR of tool p on dataset ds at each table rate (NaN: not reached), and
- * the ends of its front (lo, hi may be NULL). Returns the front's size. */
+/* The shape of one tool's results on one dataset. */
+typedef struct row_info {
+    int         nfront;          /* points on the lossy front */
+    bench_point lo, hi;          /* its ends */
+    double      exact_bpppb;     /* cheapest exact run, +inf if none */
+} row_info;
+
+/* PSNR of tool p on dataset ds at each table rate (NaN: not reached, +inf:
+ * exact). Returns the number of runs; info may be NULL. */
 static int table_row(const bench_report *rep, int ds, const bench_peer *p, double *psnr,
-                     bench_point *lo, bench_point *hi)
+                     row_info *info)
 {
     bench_point pts[256], front[256];
     int n = points_of(rep, ds, p, pts, 256);
-    n = bench_front(pts, n, front);
     for (int k = 0; k < BENCH_NRATES; k++)
-        psnr[k] = bench_interp_psnr(front, n, bench_table_rates[k]);
-    if (n && lo)
-        *lo = front[0];
-    if (n && hi)
-        *hi = front[n - 1];
+        psnr[k] = bench_psnr_at(pts, n, bench_table_rates[k]);
+    if (info) {
+        info->nfront = bench_front(pts, n, front);
+        if (info->nfront) {
+            info->lo = front[0];
+            info->hi = front[info->nfront - 1];
+        }
+        info->exact_bpppb = bench_exact_rate(pts, n);
+    }
     return n;
+}
+
+static void print_psnr(FILE *f, double v, int bold)
+{
+    const char *b = bold ? "**" : "";
+    if (isnan(v))
+        fprintf(f, " — |");
+    else if (isinf(v))
+        fprintf(f, " %sexact%s |", b, b);
+    else
+        fprintf(f, " %s%.1f%s |", b, v, b);
+}
+
+static void print_range(FILE *f, const row_info *r)
+{
+    if (r->nfront)
+        fprintf(f, " %.3g–%.3g bpppb, %.1f–%.1f dB", r->lo.bpppb, r->hi.bpppb,
+                r->lo.psnr, r->hi.psnr);
+    if (!isinf(r->exact_bpppb))
+        fprintf(f, "%sexact at %.3g bpppb", r->nfront ? "; " : " ", r->exact_bpppb);
+    fprintf(f, " |\n");
 }
 
 static int is_vidcube(const bench_peer *p)
@@ -172,12 +204,12 @@ static void write_psnr_table(FILE *f, const bench_report *rep,
     fprintf(f, "---|\n");
     for (int ds = 0; ds < rep->nds; ds++) {
         double v[MAX_TOOLS][BENCH_NRATES], best[BENCH_NRATES];
-        bench_point lo[MAX_TOOLS], hi[MAX_TOOLS];
+        row_info info[MAX_TOOLS];
         int has[MAX_TOOLS], count[BENCH_NRATES] = { 0 };
         for (int k = 0; k < BENCH_NRATES; k++)
             best[k] = -HUGE_VAL;
         for (int t = 0; t < nt; t++) {
-            has[t] = table_row(rep, ds, tools[t], v[t], &lo[t], &hi[t]) > 0;
+            has[t] = table_row(rep, ds, tools[t], v[t], &info[t]) > 0;
             for (int k = 0; k < BENCH_NRATES; k++)
                 if (has[t] && !isnan(v[t][k])) {
                     count[k]++;
@@ -186,21 +218,14 @@ static void write_psnr_table(FILE *f, const bench_report *rep,
         }
         for (int k = 0; k < BENCH_NRATES; k++)   /* a lone entry wins nothing */
             if (count[k] < 2)
-                best[k] = HUGE_VAL;
+                best[k] = NAN;
         for (int t = 0; t < nt; t++) {
             if (!has[t])
                 continue;
             fprintf(f, "| %s | %s |", rep->ds[ds].label, tools[t]->name);
-            for (int k = 0; k < BENCH_NRATES; k++) {
-                if (isnan(v[t][k]))
-                    fprintf(f, " — |");
-                else if (v[t][k] == best[k])
-                    fprintf(f, " **%.1f** |", v[t][k]);
-                else
-                    fprintf(f, " %.1f |", v[t][k]);
-            }
-            fprintf(f, " %.3g–%.3g bpppb, %.1f–%.1f dB |\n", lo[t].bpppb, hi[t].bpppb,
-                    lo[t].psnr, hi[t].psnr);
+            for (int k = 0; k < BENCH_NRATES; k++)
+                print_psnr(f, v[t][k], v[t][k] == best[k]);
+            print_range(f, &info[t]);
         }
     }
 }
@@ -211,28 +236,34 @@ static void write_psnr_table(FILE *f, const bench_report *rep,
 typedef struct margin {
     double      vc[BENCH_NRATES], peer[BENCH_NRATES];
     const char *who[BENCH_NRATES];
-    double      vc_lo_bpppb, vc_hi_bpppb, vc_top_psnr;
+    double      vc_lo_bpppb;     /* vidcube's cheapest run, exact ones included */
+    bench_point vc_top;          /* vidcube's best lossy point */
+    double      vc_exact;        /* vidcube's cheapest exact run, +inf if none */
 } margin;
 
 static void margin_of(const bench_report *rep, int ds, const bench_peer **tools,
                       int nt, margin *m)
 {
-    m->vc_lo_bpppb = HUGE_VAL;
-    m->vc_hi_bpppb = m->vc_top_psnr = -HUGE_VAL;
+    m->vc_lo_bpppb = m->vc_exact = HUGE_VAL;
+    m->vc_top.bpppb = m->vc_top.psnr = -HUGE_VAL;
     for (int k = 0; k < BENCH_NRATES; k++) {
         m->vc[k] = m->peer[k] = -HUGE_VAL;
         m->who[k] = NULL;
     }
     for (int t = 0; t < nt; t++) {
         double v[BENCH_NRATES];
-        bench_point lo, hi;
+        row_info r;
         int vc = is_vidcube(tools[t]);
-        if (table_row(rep, ds, tools[t], v, &lo, &hi) == 0)
+        if (table_row(rep, ds, tools[t], v, &r) == 0)
             continue;
+        if (vc && r.nfront) {
+            m->vc_lo_bpppb = fmin(m->vc_lo_bpppb, r.lo.bpppb);
+            if (r.hi.psnr > m->vc_top.psnr)
+                m->vc_top = r.hi;
+        }
         if (vc) {
-            m->vc_lo_bpppb = fmin(m->vc_lo_bpppb, lo.bpppb);
-            m->vc_hi_bpppb = fmax(m->vc_hi_bpppb, hi.bpppb);
-            m->vc_top_psnr = fmax(m->vc_top_psnr, hi.psnr);
+            m->vc_lo_bpppb = fmin(m->vc_lo_bpppb, r.exact_bpppb);
+            m->vc_exact = fmin(m->vc_exact, r.exact_bpppb);
         }
         for (int k = 0; k < BENCH_NRATES; k++) {
             if (isnan(v[k]))
@@ -247,19 +278,33 @@ static void margin_of(const bench_report *rep, int ds, const bench_peer **tools,
     }
 }
 
+/* One cell: vidcube's best minus the best peer's PSNR at rate k. Above
+ * vidcube's best lossy point (and below its exact rate) vidcube still has
+ * at least that point's PSNR: the difference is then a lower bound. */
 static void margin_cell(FILE *f, const margin *m, int k)
 {
-    double rate = bench_table_rates[k];
-    if (isinf(m->peer[k]) || isinf(m->vc_lo_bpppb))
+    double rate = bench_table_rates[k], vc = m->vc[k], peer = m->peer[k];
+    if (peer == -HUGE_VAL || isinf(m->vc_lo_bpppb)) {
         fprintf(f, " — |");
-    else if (!isinf(m->vc[k]))   /* no "-0.0": a tie is a tie */
-        fprintf(f, " %+.1f (%s) |", fabs(m->vc[k] - m->peer[k]) < 0.05 ? 0.0
-                : m->vc[k] - m->peer[k], m->who[k]);
-    else if (rate > m->vc_hi_bpppb)   /* vidcube saturated below this rate */
-        fprintf(f, " ≤ %+.1f (%s; vidcube tops out at %.1f dB) |",
-                m->vc_top_psnr - m->peer[k], m->who[k], m->vc_top_psnr);
-    else
+    } else if (vc == HUGE_VAL || (peer == HUGE_VAL && vc != -HUGE_VAL)) {
+        char a[32], b[32];   /* someone stores the data exactly at this rate */
+        snprintf(a, sizeof a, vc == HUGE_VAL ? "exact" : "%.1f dB", vc);
+        snprintf(b, sizeof b, peer == HUGE_VAL ? "exact" : "%.1f dB", peer);
+        fprintf(f, " %s vs %s (%s) |", a, b, m->who[k]);
+    } else if (vc != -HUGE_VAL) {   /* no "-0.0": a tie is a tie */
+        fprintf(f, " %+.1f (%s) |", fabs(vc - peer) < 0.05 ? 0.0 : vc - peer, m->who[k]);
+    } else if (rate > m->vc_top.bpppb && m->vc_top.bpppb > 0) {
+        char bound[48];
+        snprintf(bound, sizeof bound, peer == HUGE_VAL ? "exact" : "%+.1f",
+                 m->vc_top.psnr - peer);
+        fprintf(f, " %s%s (%s; vidcube: %.1f dB at %.3g bpppb%s", isinf(peer) ? "" : "≥ ",
+                bound, m->who[k], m->vc_top.psnr, m->vc_top.bpppb,
+                isinf(m->vc_exact) ? ", its best) |" : "");
+        if (!isinf(m->vc_exact))
+            fprintf(f, ", exact at %.3g) |", m->vc_exact);
+    } else {
         fprintf(f, " (vidcube starts at %.2g bpppb) |", m->vc_lo_bpppb);
+    }
 }
 
 /* Best vidcube entry minus best peer, per dataset and rate. */
@@ -347,13 +392,15 @@ static int write_table_md(const bench_report *rep, const char *command)
         return -1;
     const bench_peer *tools[MAX_TOOLS];
     int nt = tools_seen(rep, tools, 0);
+    nt += tools_seen(rep, tools + nt, 1);   /* lossless tools: "exact" from their rate */
     fprintf(f, "# PSNR (dB) at fixed rates (bpppb)\n\n`%s`\n\nvidcube %s, %d thread(s) "
             "per codec, speeds median of the repetitions. Rate = 8 × all stored "
             "bytes / values. PSNR over valid values, peak = max − min of the "
             "variable's valid values (see Datasets). Between sweep points PSNR is "
             "interpolated linearly in log(bpppb) on each tool's rate-distortion "
-            "front; — = outside the tool's measured range. **Bold** = best at "
-            "that rate, among two or more tools reaching it.\n\n", command, vc_version_string(), rep->env.threads);
+            "front; — = outside the tool's measured range; exact = the tool "
+            "stored the data bit-exactly at this rate or less. **Bold** = best "
+            "at that rate, among two or more tools reaching it.\n\n", command, vc_version_string(), rep->env.threads);
     write_psnr_table(f, rep, tools, nt);
     fprintf(f, "\n## vidcube minus the best peer (dB; best peer in brackets)\n\n");
     write_margin_table(f, rep, tools, nt);
@@ -431,8 +478,10 @@ static int write_speed_md(const bench_report *rep)
     fprintf(f, "# Speed relative to %s, measured in the same run\n\n"
             "Each cell: encode / decode throughput of the tool divided by %s's on the "
             "same dataset (median over the runs between %g and %g bpppb; lossless tools: "
-            "their one run). MB/s are 1e6 bytes of float32 input per second, wall "
-            "clock, %d thread(s) per codec. Last columns: median MB/s over datasets, "
+            "their one run). MB/s are 1e6 bytes of float32 input per second of CPU "
+            "time (the process and its children, e.g. ffmpeg), so other jobs on a "
+            "shared machine do not skew them; wall-clock speeds are in runs.csv. "
+            "%d thread(s) per codec. Last columns: median MB/s over datasets, "
             "and the geometric mean of the ratios.\n\n| tool |",
             BENCH_SPEED_REF, BENCH_SPEED_REF, SPEED_MIN_BPPPB, SPEED_MAX_BPPPB,
             rep->env.threads);

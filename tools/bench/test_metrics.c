@@ -61,6 +61,22 @@ static void test_front(void)
     NEAR(out[2].bpppb, 2.0, 0);
 }
 
+/* A sweep that ends exact at 2 bpppb: from there on the tool is exact; a
+ * lossless tool (one exact run) is exact from its rate and absent below. */
+static void test_exact(void)
+{
+    const bench_point sweep[] = { { 0.5, 40 }, { 1, 46 }, { 2, HUGE_VAL } };
+    const bench_point lossless[] = { { 3, HUGE_VAL } };
+    NEAR(bench_exact_rate(sweep, 3), 2.0, 0);
+    CU_ASSERT(isinf(bench_exact_rate(sweep, 2)));
+    NEAR(bench_psnr_at(sweep, 3, sqrt(0.5)), 43.0, 1e-12);
+    CU_ASSERT(isnan(bench_psnr_at(sweep, 3, 1.5)));   /* not measured */
+    CU_ASSERT(isinf(bench_psnr_at(sweep, 3, 2.0)));
+    CU_ASSERT(isinf(bench_psnr_at(sweep, 3, 4.0)));
+    CU_ASSERT(isnan(bench_psnr_at(lossless, 1, 2.0)));
+    CU_ASSERT(isinf(bench_psnr_at(lossless, 1, 3.0)));
+}
+
 static void make_data(bench_data *d, size_t C, size_t X, float *v)
 {
     memset(d, 0, sizeof *d);
@@ -151,6 +167,7 @@ int main(void)
     CU_add_test(s, "median", test_median);
     CU_add_test(s, "log-rate interpolation", test_interp);
     CU_add_test(s, "rate-distortion front", test_front);
+    CU_add_test(s, "exact runs count from their rate up", test_exact);
     CU_add_test(s, "PSNR of a known error (vc_measure)", test_measure_known_error);
     CU_add_test(s, "per-band and whole-variable PSNR", test_measure_bands);
     CU_add_test(s, "loading samples: packing, fill, roles", test_load_samples);
