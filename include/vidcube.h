@@ -48,6 +48,12 @@ extern "C" {
  * (VC_STREAM_FORMAT) are independent: a new library release that does not
  * change the bytes of a stream keeps the format number. A library decodes
  * every stream format from 1 up to its own VC_STREAM_FORMAT.
+ *
+ * Stream stability: a change to what a stream's bytes mean, or to the
+ * values an existing stream decodes to, must bump VC_STREAM_FORMAT and keep
+ * decoding the older formats exactly as before. tests/golden/ holds streams
+ * of every mode, dtype and transform with the SHA-256 of their decoded
+ * bytes; every later version must decode them bit for bit.
  * ---------------------------------------------------------------------- */
 VC_API unsigned vc_version_number(void);       /* VC_VERSION_NUMBER of the linked library */
 VC_API const char *vc_version_string(void);    /* "MAJOR.MINOR.PATCH" */
@@ -286,8 +292,30 @@ VC_API int vc_decompress(vc_ctx *ctx, const void *src, size_t src_size,
                          void *dst, size_t dst_capacity);
 
 /* Limits for untrusted streams: a stream declaring more values than this
- * is refused before anything is allocated. */
+ * (or a size that overflows size_t) is refused, with VC_ERR_LIMIT or
+ * VC_ERR_CORRUPT, before anything is allocated. vc_stream_info_read
+ * allocates nothing, so the decoded size is known before any commitment. */
 #define VC_MAX_VALUES ((size_t)1 << 36)
+
+/* Memory a decode may take. Besides dst, vc_decompress holds at most
+ *
+ *     VC_DECODE_MEM_PER_VALUE * (values the stream declares)
+ *   + VC_DECODE_MEM_PER_STREAM_BYTE * src_size
+ *   + VC_DECODE_MEM_FIXED * (threads decoding)
+ *
+ * bytes of heap at once. 32 bytes per value is 32 times the decoded size
+ * for 8-bit data, 8 times for 32-bit and 4 times for float64 (the lossless
+ * coder's 64-bit work arrays; a band transform's float64 latents, features
+ * and reconstructions). The stream term covers the padded copy of a video
+ * that libavcodec parses and a transform's float32 weights held as float64.
+ * The fixed term is libavcodec's decoder with its reference pictures; it is
+ * bounded because pictures larger than the declared frame, or than x264
+ * writes, are refused before libavcodec allocates them. Measured on every
+ * mode, dtype and transform and on the worst shapes (one value, 1-row
+ * frames 16384 wide, 8-bit lossless) by tests/harden_limits. */
+#define VC_DECODE_MEM_PER_VALUE       32
+#define VC_DECODE_MEM_PER_STREAM_BYTE 4
+#define VC_DECODE_MEM_FIXED           ((size_t)64 << 20)
 
 #ifdef __cplusplus
 }
