@@ -7,6 +7,7 @@
  * Slabs are aligned to the dataset's chunks, so each chunk is decoded by
  * one rank; --unaligned cuts the split axis evenly, and a chunk on a cut
  * is then decoded by every rank that touches it. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,12 @@ static int save_raw(const vcmpi_opts *o, const vcmpi_slab *s, size_t esize, cons
     MPI_File fh;
     MPI_Datatype value, slab = MPI_DATATYPE_NULL;
     int ok = 1, rc;
+    /* MPI counts and subarray extents are ints. */
+    int fits = s->nvalues <= INT_MAX;
+    for (int i = 0; i < s->ndims; i++)
+        fits = fits && s->dims[i] <= INT_MAX;
+    if (!vcmpi_all_ok(fits))
+        return vcmpi_error(o, "--raw: the array or a slab exceeds MPI's int counts");
     rc = MPI_File_open(MPI_COMM_WORLD, o->out, MPI_MODE_CREATE | MPI_MODE_WRONLY,
                        MPI_INFO_NULL, &fh);
     if (rc != MPI_SUCCESS)
