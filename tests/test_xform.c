@@ -155,9 +155,9 @@ static void test_weights_serialise(void)
     vc_xform_free(&bad);
     vc_buf_free(&b);
     vc_xform_free(&back);
-    vc_xform_free(&xf);
-    for (size_t k = 0; k < xf.K; k++)
+    for (size_t k = 0; k < xf.K; k++)       /* before vc_xform_free zeroes K */
         free(z[k]);
+    vc_xform_free(&xf);
     free(z);
     free(U);
     for (size_t c = 0; c < 13; c++)

@@ -415,7 +415,8 @@ static int by_input(const void *pa, const void *pb)
 
 static void print_summary(batch *b, double seconds)
 {
-    qsort(b->rows, b->nrows, sizeof *b->rows, by_input);
+    if (b->nrows)                  /* rows is NULL when nothing was converted */
+        qsort(b->rows, b->nrows, sizeof *b->rows, by_input);
     size_t wf = 4, wv = 8;
     for (size_t i = 0; i < b->nrows; i++) {
         size_t lf = strlen(b->rows[i].file), lv = strlen(b->rows[i].var);
