@@ -38,20 +38,6 @@ static int samples_equal(const vc_frames *f, const uint16_t *recon)
     return 1;
 }
 
-/* The decoder's values for a reconstruction: sample -> value table. */
-static void base_values(const vc_vband *b, const uint16_t *recon, double *base)
-{
-    const vc_frames *f = &b->frames;
-    size_t plane = f->W * f->H;
-    for (size_t t = 0; t < f->T; t++)
-        for (size_t y = 0; y < f->Y; y++) {
-            const uint16_t *r = recon + t * plane + y * f->W;
-            double *o = base + (t * f->Y + y) * f->X;
-            for (size_t x = 0; x < f->X; x++)
-                o[x] = b->lut[r[x] > b->norm.maxcode ? b->norm.maxcode : r[x]];
-        }
-}
-
 int vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg, vc_trial *tr,
                    char *err, size_t errsz)
 {
@@ -60,21 +46,24 @@ int vc_video_trial(const vc_vband *b, const vc_video_cfg *cfg, vc_trial *tr,
     memset(tr, 0, sizeof *tr);
     tr->q = cfg->q;
     uint16_t *recon = malloc(f->T * f->W * f->H * sizeof *recon);
-    double *base = malloc((n ? n : 1) * sizeof *base);
-    int rc = recon && base ? VC_OK : VC_ERR_NOMEM;
+    int rc = recon ? VC_OK : VC_ERR_NOMEM;
     if (rc == VC_OK)
         rc = vc_x264_encode(cfg, f->s, &tr->bits, recon, err, errsz);
+    vc_basesrc bs = { NULL, recon, b->lut, b->norm.maxcode, f->X, f->Y, f->W, f->H };
     if (rc == VC_OK) {
         tr->exact = samples_equal(f, recon);
-        base_values(b, recon, base);
         vc_lband lb = { b->dtype, b->v, b->m, n, b->norm.min, b->norm.max };
-        rc = vc_layer_encode(&lb, base, &b->layer, &tr->res, &tr->exc, &tr->acc, NULL);
+        rc = vc_layer_encode(&lb, &bs, &b->layer, &tr->res, &tr->exc, &tr->acc, NULL);
+    }
+    if (rc == VC_OK && cfg->keep_base) {
+        /* rate plans and transforms reuse the decoded values */
+        tr->base = malloc((n ? n : 1) * sizeof *tr->base);
+        if (!tr->base)
+            rc = VC_ERR_NOMEM;
+        for (size_t i = 0; rc == VC_OK && i < n; i++)
+            tr->base[i] = vc_base_at(&bs, i);
     }
     free(recon);
-    if (rc == VC_OK && cfg->keep_base)
-        tr->base = base;
-    else
-        free(base);
     if (rc != VC_OK)
         vc_trial_free(tr);
     return rc;

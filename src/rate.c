@@ -242,7 +242,8 @@ static int layered_bytes(rplan *R, double s, double cover, size_t *total, size_t
         vc_buf_init(&rbuf);
         vc_buf_init(&ebuf);
         vc_lband lb = { rb->vb.dtype, rb->vb.v, rb->vb.m, R->pl->n, rb->vb.norm.min, rb->vb.norm.max };
-        int r = vc_layer_encode(&lb, rb->keep.base, &L, &rbuf, &ebuf, &acc, NULL);
+        vc_basesrc bs = { rb->keep.base, NULL, NULL, 0, 0, 0, 0, 0 };
+        int r = vc_layer_encode(&lb, &bs, &L, &rbuf, &ebuf, &acc, NULL);
         if (r != VC_OK)
             rc = r;
         /* The trial already counted its exceptions; add what the layer adds. */

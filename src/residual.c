@@ -60,7 +60,7 @@ static int put_exceptions(vc_buf *out, vc_dtype d, const uint64_t *pos, const do
     return rc;
 }
 
-int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
+int vc_layer_encode(const vc_lband *lb, const vc_basesrc *bs, const vc_layer *L,
                     vc_buf *res, vc_buf *exc, vc_qacc *acc, double *final_out)
 {
     size_t n = lb->n, nv = 0, nx = 0;
@@ -81,10 +81,10 @@ int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
             acc->n_masked++;
             continue;
         }
-        double v = lb->v[i];
+        double v = lb->v[i], base = vc_base_at(bs, i);
         int64_t k = 0;
         if (L->step > 0 && nv < covered) {
-            double r = floor((v - base[i]) / L->step + 0.5);
+            double r = floor((v - base) / L->step + 0.5);
             k = fabs(r) < 4e18 ? (int64_t)r : 0;     /* absurd residuals become exceptions */
         }
         if (L->step > 0) {
@@ -92,7 +92,7 @@ int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
             any |= q[nv];
         }
         nv++;
-        double final = vc_layer_value(lb->dtype, base[i], k, L->step, lb->min, lb->max);
+        double final = vc_layer_value(lb->dtype, base, k, L->step, lb->min, lb->max);
         if (breaks(L, v, final)) {
             if (nx == xcap) {
                 xcap *= 2;

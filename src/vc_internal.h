@@ -386,9 +386,29 @@ typedef struct vc_lband {
     double         min, max;
 } vc_lband;
 
-/* Residual and exception payloads over base values (what the decoder has
- * before the layer, T*Y*X, valid entries used), and the final quality. */
-VC_HIDDEN int vc_layer_encode(const vc_lband *lb, const double *base, const vc_layer *L,
+/* What the decoder has before the layer: an array of T*Y*X values, or a
+ * video's reconstructed samples read through the decoder's table (so a
+ * trial needs no array of doubles). */
+typedef struct vc_basesrc {
+    const double   *arr;     /* T*Y*X values; NULL: from the samples below */
+    const uint16_t *recon;   /* T pictures of H x W samples */
+    const double   *lut;     /* sample -> value */
+    unsigned        maxcode;
+    size_t          X, Y, W, H;
+} vc_basesrc;
+
+static inline double vc_base_at(const vc_basesrc *s, size_t i)
+{
+    if (s->arr)
+        return s->arr[i];
+    size_t x = i % s->X, y = (i / s->X) % s->Y, t = i / (s->X * s->Y);
+    unsigned q = s->recon[(t * s->H + y) * s->W + x];
+    return s->lut[q > s->maxcode ? s->maxcode : q];
+}
+
+/* Residual and exception payloads over the base values (valid entries
+ * used), and the final quality; final (may be NULL) gets the values. */
+VC_HIDDEN int vc_layer_encode(const vc_lband *lb, const vc_basesrc *base, const vc_layer *L,
                               vc_buf *res, vc_buf *exc, vc_qacc *acc, double *final);
 /* Decoder side: dst holds the video values of channel c at valid positions. */
 VC_HIDDEN int vc_layer_apply_residual(const vc_geom *g, size_t c, const uint8_t *m,

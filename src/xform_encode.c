@@ -224,7 +224,8 @@ static int code_latent(xenc *X, size_t k, double psnr, int qp)
         vc_buf exc;
         vc_qacc acc;
         vc_buf_init(&exc);
-        rc = vc_layer_encode(&lb, X->tr[k].base, &L, &X->lres[k], &exc, &acc, X->zhat[k]);
+        vc_basesrc bs = { X->tr[k].base, NULL, NULL, 0, 0, 0, 0, 0 };
+        rc = vc_layer_encode(&lb, &bs, &L, &X->lres[k], &exc, &acc, X->zhat[k]);
         vc_buf_free(&exc);                     /* no bound, no fill: always empty */
     } else if (rc == VC_OK) {
         memcpy(X->zhat[k], X->tr[k].base, sites * sizeof **X->zhat);
@@ -426,7 +427,8 @@ static int band_sections(xenc *X, size_t a, vc_job *job)
     vc_buf_init(&res);
     vc_buf_init(&exc);
     vc_qacc acc;
-    rc = vc_layer_encode(&lb, X->base[a], &L, &res, &exc, &acc, NULL);
+    vc_basesrc bs = { X->base[a], NULL, NULL, 0, 0, 0, 0, 0 };
+    rc = vc_layer_encode(&lb, &bs, &L, &res, &exc, &acc, NULL);
     if (rc == VC_OK) {
         vc_bandhdr bh;
         memset(&bh, 0, sizeof bh);
