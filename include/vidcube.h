@@ -22,6 +22,10 @@
  *
  * Threads: a context may be used by one thread at a time; different contexts
  * may be used concurrently. The library keeps no global mutable state.
+ * Within a call, channels (and quantiser trials) run on OpenMP threads. GNU
+ * OpenMP is not fork-safe: a child forked after its parent ran vidcube with
+ * more than one thread can hang in its first parallel region. Fork before
+ * the first call, exec in the child, or give the child params.threads = 1. */
  *
  * Copyright (C) 2026 the vidcube authors. GPL-2.0-or-later.
  */
