@@ -25,7 +25,7 @@
  * Within a call, channels (and quantiser trials) run on OpenMP threads. GNU
  * OpenMP is not fork-safe: a child forked after its parent ran vidcube with
  * more than one thread can hang in its first parallel region. Fork before
- * the first call, exec in the child, or give the child params.threads = 1. */
+ * the first call, exec in the child, or give the child params.threads = 1.
  *
  * Copyright (C) 2026 the vidcube authors. GPL-2.0-or-later.
  */
