@@ -174,5 +174,10 @@ int vc_bandhdr_get(const uint8_t *p, size_t n, vc_bandhdr *b)
         (!isfinite(b->norm.offset) || !isfinite(b->norm.scale) ||
          !(b->norm.min <= b->norm.max) || b->qp < 0))
         return VC_ERR_CORRUPT;
+    /* a transform's channel is rebuilt as min + (max - min) * x: a NaN or
+     * infinite range would reach the integer conversion of the value */
+    if (b->coder == VC_CODER_TRANSFORM &&
+        (!isfinite(b->norm.min) || !isfinite(b->norm.max) || !(b->norm.min <= b->norm.max)))
+        return VC_ERR_CORRUPT;
     return VC_OK;
 }

@@ -405,7 +405,7 @@ int vc_xform_get(const uint8_t *p, size_t n, const vc_geom *g, vc_xform *xf)
 double vc_xform_value(vc_dtype d, double min, double max, double xhat)
 {
     double v = min + (max - min) * xhat;
-    if (v < min) v = min;
+    if (!(v >= min)) v = min;      /* NaN too: the decoder's float64 math overflowed */
     if (v > max) v = max;
     return vc_dtype_cast(d, v);
 }
