@@ -238,6 +238,37 @@ static void keep_report(vc_ctx *ctx, const vc_job *jobs, vc_band_report *rep, si
     ctx->nreport = C;
 }
 
+/* Channels coded alone fall back to exact coding one by one when that is
+ * smaller (band_encode.c); a transform's latents are shared, so its stream
+ * is compared whole with the lossless one when it is large enough for that
+ * to be possible (a 80 dB target on Sentinel-2 gave 6.9 bpppb through the
+ * KLT against 4.1 lossless). */
+#define LOSSLESS_CHECK_BPPPB 1.0
+static int prefer_lossless(vc_ctx *ctx, const vc_array *a, const void *src, void *dst,
+                           size_t cap, size_t *size, size_t nvalues)
+{
+    if (8.0 * (double)*size < LOSSLESS_CHECK_BPPPB * (double)nvalues)
+        return VC_OK;
+    vc_params p = ctx->params;
+    p.mode = VC_MODE_LOSSLESS;
+    p.transform = VC_TRANSFORM_NONE;
+    vc_ctx *exact = vc_ctx_create(&p);
+    void *buf = exact ? malloc(*size) : NULL;
+    size_t n;
+    if (buf && vc_compress(exact, a, src, buf, *size, &n) == VC_OK && n < *size) {
+        memcpy(dst, buf, n);
+        *size = n;
+        vc_band_report *swap = ctx->report;       /* the reports follow the stream */
+        ctx->report = exact->report;
+        exact->report = swap;
+        ctx->xused = VC_TRANSFORM_NONE;
+    }
+    (void)cap;
+    free(buf);
+    vc_ctx_free(exact);
+    return VC_OK;
+}
+
 int vc_compress(vc_ctx *ctx, const vc_array *a, const void *src,
                 void *dst, size_t dst_capacity, size_t *dst_size)
 {
@@ -289,6 +320,8 @@ int vc_compress(vc_ctx *ctx, const vc_array *a, const void *src,
         ctx->xused = pl.xused;
         rep = NULL;
     }
+    if (rc == VC_OK && pl.xused != VC_TRANSFORM_NONE)
+        rc = prefer_lossless(ctx, a, src, dst, dst_capacity, dst_size, pl.g.C * pl.n);
     if (jobs)
         reset_jobs(jobs, pl.g.C);
     free(jobs);
