@@ -99,7 +99,7 @@ struct bench_peer {
 
 /* Each peer file exports its entries; peers.c gathers them. */
 extern const bench_peer bench_peer_vidcube_qp, bench_peer_vidcube_crf, bench_peer_vidcube_psnr,
-    bench_peer_vidcube_psnr_auto, bench_peer_vidcube_psnr_klt,
+    bench_peer_vidcube_psnr_auto, bench_peer_vidcube_psnr_klt, bench_peer_vidcube_psnr_wae,
     bench_peer_vidcube_rate, bench_peer_vidcube_abs, bench_peer_vidcube_rel,
     bench_peer_vidcube_lossless;
 extern const bench_peer bench_peer_zfp_accuracy, bench_peer_zfp_rate;

@@ -123,6 +123,12 @@ const bench_peer bench_peer_vidcube_psnr_klt = {
     SWEEP(psnr_sweep), .arg = VC_MODE_PSNR, .arg2 = VC_TRANSFORM_KLT, CODEC,
     .on_request = 1,
 };
+const bench_peer bench_peer_vidcube_psnr_wae = {
+    .name = "vidcube-psnr-wae", .setting_name = "psnr_target_db",
+    .about = "vidcube, PSNR target, wavelet-packet autoencoder across bands (multi-band only)",
+    SWEEP(psnr_sweep), .arg = VC_MODE_PSNR, .arg2 = VC_TRANSFORM_WAE, CODEC,
+    .on_request = 1,
+};
 const bench_peer bench_peer_vidcube_rate = {
     .name = "vidcube-rate", .setting_name = "bpppb_target",
     .about = "vidcube, bit-rate target in bpppb (all bytes counted)",

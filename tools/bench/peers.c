@@ -12,6 +12,7 @@ static const bench_peer *const all_peers[] = {
     &bench_peer_vidcube_psnr,
     &bench_peer_vidcube_psnr_auto,
     &bench_peer_vidcube_psnr_klt,
+    &bench_peer_vidcube_psnr_wae,
     &bench_peer_vidcube_rate,
     &bench_peer_vidcube_abs,
     &bench_peer_vidcube_rel,
