@@ -80,22 +80,12 @@ int vc_eigen_sym(double *A, size_t d, double *w, double *V)
                 }
             }
     }
-    /* Sort by eigenvalue, descending (selection sort: d is small). */
     for (size_t i = 0; i < d; i++)
         w[i] = A[i * d + i];
+    vc_eigen_sort(w, V, d);
+    /* Fix each vector's sign (largest component positive), so that the
+     * stored transform does not depend on rotation order accidents. */
     for (size_t i = 0; i < d; i++) {
-        size_t best = i;
-        for (size_t j = i + 1; j < d; j++)
-            if (w[j] > w[best])
-                best = j;
-        if (best != i) {
-            double t = w[i]; w[i] = w[best]; w[best] = t;
-            for (size_t k = 0; k < d; k++) {
-                double v = V[k * d + i];
-                V[k * d + i] = V[k * d + best];
-                V[k * d + best] = v;
-            }
-        }
         size_t big = 0;
         for (size_t k = 1; k < d; k++)
             if (fabs(V[k * d + i]) > fabs(V[big * d + i]))
@@ -105,4 +95,24 @@ int vc_eigen_sym(double *A, size_t d, double *w, double *V)
                 V[k * d + i] = -V[k * d + i];
     }
     return VC_OK;
+}
+
+void vc_eigen_sort(double *w, double *V, size_t d)
+{
+    /* selection sort (d is small); stable for equal values, so ties keep
+     * the order they came in */
+    for (size_t i = 0; i < d; i++) {
+        size_t best = i;
+        for (size_t j = i + 1; j < d; j++)
+            if (w[j] > w[best])
+                best = j;
+        if (best == i)
+            continue;
+        double t = w[i]; w[i] = w[best]; w[best] = t;
+        for (size_t k = 0; k < d; k++) {
+            double v = V[k * d + i];
+            V[k * d + i] = V[k * d + best];
+            V[k * d + best] = v;
+        }
+    }
 }

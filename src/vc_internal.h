@@ -307,6 +307,8 @@ VC_HIDDEN int    vc_wavelet_forward(double *img, size_t h, size_t w, int J);
 VC_HIDDEN int    vc_wavelet_inverse(double *img, size_t h, size_t w, int J);
 VC_HIDDEN int    vc_covariance(const double *X, size_t n, size_t d, double *mean, double *cov);
 VC_HIDDEN int    vc_eigen_sym(double *A, size_t d, double *w, double *V);
+/* Order eigenpairs (w[i], column i of the d x d V) by w, descending. */
+VC_HIDDEN void   vc_eigen_sort(double *w, double *V, size_t d);
 
 typedef struct vc_xform {
     vc_transform kind;

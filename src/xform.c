@@ -196,20 +196,8 @@ static int grouped_eigen(const double *cov, size_t d, const size_t *group, doubl
         }
     }
     /* order all latents by variance (stable: ties keep group order) */
-    for (size_t i = 0; rc == VC_OK && i < d; i++) {
-        size_t best = i;
-        for (size_t j = i + 1; j < d; j++)
-            if (w[j] > w[best])
-                best = j;
-        if (best != i) {
-            double t = w[i]; w[i] = w[best]; w[best] = t;
-            for (size_t f = 0; f < d; f++) {
-                double v = V[f * d + i];
-                V[f * d + i] = V[f * d + best];
-                V[f * d + best] = v;
-            }
-        }
-    }
+    if (rc == VC_OK)
+        vc_eigen_sort(w, V, d);
     free(idx); free(A); free(Vg); free(wg);
     return rc;
 }

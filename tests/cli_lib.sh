@@ -4,21 +4,7 @@
 # without HDF5_PLUGIN_PATH; only the readers used to check its outputs
 # (ncdump of data, python) are given the plugin from the build tree.
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# Skip (77) only when a tool the test drives is absent.
-require() {
-    for var in "$@"; do
-        eval "tool=\${$var:-}"
-        if [ -z "$tool" ] || [ ! -x "$tool" ]; then
-            echo "SKIP: $var not found (install netcdf-bin, hdf5-tools, python3-h5py, python3-netcdf4)"
-            exit 77
-        fi
-    done
-}
+. "${VC_SRCDIR:?run through make check}/tests/testlib.sh"
 
 # Debian's python3 with numpy, netCDF4 and h5py.
 require_python() {

@@ -14,10 +14,7 @@
 : "${VC_PREFIX:?}" "${VC_LIBDIR:?}" "${VC_INCLUDEDIR:?}" "${VC_BINDIR:?}" "${VC_MANDIR:?}"
 : "${VC_PLUGINDIR:?}"
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$VC_SRCDIR/tests/testlib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vc_embed_install.XXXXXX") || fail "mktemp"
 trap 'rm -rf "$tmp"' EXIT

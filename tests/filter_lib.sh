@@ -3,21 +3,7 @@
 # fails. Tests run from the build tree's tests/ directory, where the helper
 # programs (filter_cdwords, filter_compare, ...) are built.
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# Skip (77) only when a tool the test drives is absent.
-require() {
-    for var in "$@"; do
-        eval "tool=\${$var:-}"
-        if [ -z "$tool" ] || [ ! -x "$tool" ]; then
-            echo "SKIP: $var not found (install netcdf-bin, hdf5-tools, python3-h5py, python3-netcdf4)"
-            exit 77
-        fi
-    done
-}
+. "${VC_SRCDIR:?run through make check}/tests/testlib.sh"
 
 : "${VC_BUILDDIR:?run through make check}" "${VC_DATA_DIR:?run through make check}"
 HDF5_PLUGIN_PATH=$VC_BUILDDIR/filters/.libs

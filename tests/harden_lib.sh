@@ -2,15 +2,7 @@
 # scratch directory, the reason a test fails, and what a sanitizer build
 # changes.
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
+. "${VC_SRCDIR:?run through make check}/tests/testlib.sh"
 
 : "${VC_BUILDDIR:?run through make check}" "${VC_SRCDIR:?run through make check}"
 : "${VC_DATA_DIR:?run through make check}"

@@ -302,6 +302,11 @@ typedef struct batch_opts {
 
 struct cli_joblist;
 int cli_batch_run(const struct cli_joblist *jobs, const convert_opts *co, const batch_opts *bo);
+/* The whole of `vidcube compress|decompress` after option parsing (rc is
+ * the parser's status, e its error): register the filter, plan the jobs
+ * from the IN arguments, run them. Errors name `vidcube CMD --help`. */
+int cli_batch_command(const char *cmd, int rc, cli_err *e, char *const *args, int nargs,
+                      const char *out, const convert_opts *co, const batch_opts *bo);
 
 /* ------------------------------------------------------------------------
  * Inputs and outputs (cli_inputs.c).

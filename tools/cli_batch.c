@@ -493,3 +493,22 @@ int cli_batch_run(const cli_joblist *jobs, const convert_opts *co, const batch_o
     free(b.order);
     return exit_code(&b);
 }
+
+int cli_batch_command(const char *cmd, int rc, cli_err *e, char *const *args, int nargs,
+                      const char *out, const convert_opts *co, const batch_opts *bo)
+{
+    cli_joblist jobs = { 0 };
+    if (rc == 0)
+        rc = cli_filter_ensure(e);
+    if (rc == 0)
+        rc = cli_jobs_plan(args, nargs, out, co->force, &jobs, e);
+    if (rc) {
+        cli_error("%s", e->msg);
+        if (rc == CLI_EXIT_USAGE)
+            fprintf(stderr, "Try 'vidcube %s --help'.\n", cmd);
+    } else {
+        rc = cli_batch_run(&jobs, co, bo);
+    }
+    cli_jobs_free(&jobs);
+    return rc;
+}

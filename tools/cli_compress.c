@@ -101,22 +101,10 @@ int cmd_compress(int argc, char **argv)
         printf(usage, cli_fidelity_help);
         return CLI_EXIT_OK;
     }
-    cli_joblist jobs = { 0 };
-    if (rc == 0)
-        rc = cli_filter_ensure(&e);
-    if (rc == 0)
-        rc = cli_jobs_plan(argv + optind, argc - optind, o.out, o.force, &jobs, &e);
-    if (rc) {
-        cli_error("%s", e.msg);
-        if (rc == CLI_EXIT_USAGE)
-            fprintf(stderr, "Try 'vidcube compress --help'.\n");
-    } else {
-        convert_opts co = { CONVERT_COMPRESS,
-                            { &o.vars, o.chunks, o.nchunks, &o.fid.params }, o.force };
-        batch_opts bo = { o.jobs, o.quiet };
-        rc = cli_batch_run(&jobs, &co, &bo);
-    }
-    cli_jobs_free(&jobs);
+    convert_opts co = { CONVERT_COMPRESS,
+                        { &o.vars, o.chunks, o.nchunks, &o.fid.params }, o.force };
+    batch_opts bo = { o.jobs, o.quiet };
+    rc = cli_batch_command("compress", rc, &e, argv + optind, argc - optind, o.out, &co, &bo);
     cli_strlist_free(&o.vars);
     free(o.chunks);
     return rc;

@@ -81,20 +81,8 @@ int cmd_decompress(int argc, char **argv)
         fputs(usage, stdout);
         return CLI_EXIT_OK;
     }
-    cli_joblist jobs = { 0 };
-    if (rc == 0)
-        rc = cli_filter_ensure(&e);
-    if (rc == 0)
-        rc = cli_jobs_plan(argv + optind, o.ninputs, o.out, o.force, &jobs, &e);
-    if (rc) {
-        cli_error("%s", e.msg);
-        if (rc == CLI_EXIT_USAGE)
-            fprintf(stderr, "Try 'vidcube decompress --help'.\n");
-    } else {
-        convert_opts co = { CONVERT_DECOMPRESS, { 0 }, o.force };
-        batch_opts bo = { o.jobs, o.quiet };
-        rc = cli_batch_run(&jobs, &co, &bo);
-    }
-    cli_jobs_free(&jobs);
+    convert_opts co = { CONVERT_DECOMPRESS, { 0 }, o.force };
+    batch_opts bo = { o.jobs, o.quiet };
+    rc = cli_batch_command("decompress", rc, &e, argv + optind, o.ninputs, o.out, &co, &bo);
     return rc;
 }
