@@ -12,6 +12,7 @@
 
 #include "h5z_internal.h"
 #include "h5z_reencode.h"
+#include "h5z_vidcube.h"
 
 /* "<status>: <detail>" for a failed library call, without repeating the
  * status when the context has nothing to add. */
@@ -135,8 +136,9 @@ static size_t decompress_chunk(vc_ctx *ctx, const vc_array *a, size_t nbytes,
     return expected;
 }
 
-size_t vc_h5z_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd_values[],
-                     size_t nbytes, size_t *buf_size, void **buf)
+size_t vc_h5z_filter_observed(unsigned int flags, size_t cd_nelmts,
+                              const unsigned int cd_values[], size_t nbytes,
+                              size_t *buf_size, void **buf, vc_h5z_encode_observer observe)
 {
     vc_params p;
     vc_array a;
@@ -153,6 +155,14 @@ size_t vc_h5z_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd
                                           : compress_chunk(ctx, &a, nbytes, buf_size, buf);
     if (n && (flags & H5Z_FLAG_REVERSE))
         vc_h5z_reencode_note(&a, *buf, n);
+    else if (n && observe)
+        observe(ctx, &a, n);
     vc_ctx_free(ctx);
     return n;
+}
+
+size_t vc_h5z_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd_values[],
+                     size_t nbytes, size_t *buf_size, void **buf)
+{
+    return vc_h5z_filter_observed(flags, cd_nelmts, cd_values, nbytes, buf_size, buf, NULL);
 }

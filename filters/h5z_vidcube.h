@@ -11,6 +11,8 @@
 
 #include <hdf5.h>
 
+#include "vidcube.h"
+
 /* The filter's class, as H5PLget_plugin_info hands it to HDF5. Its name
  * reads "vidcube <version> (format <stream format>)". */
 const H5Z_class2_t *vc_h5z_class(void);
@@ -19,5 +21,19 @@ const H5Z_class2_t *vc_h5z_class(void);
  * negative value with the reason on HDF5's error stack. Registering again
  * (or when the plugin was already loaded) is harmless. */
 int vc_h5z_register(void);
+
+/* What an in-process caller may learn of each chunk the filter encodes:
+ * the context after vc_compress (vc_report_* work on it) and the stream's
+ * size. The plugin never calls one; HDF5's callback has no user pointer,
+ * so the caller keeps its own state. */
+typedef void (*vc_h5z_encode_observer)(const vc_ctx *ctx, const vc_array *chunk,
+                                       size_t stream_size);
+
+/* The filter function, calling `observe` (may be NULL) after each chunk it
+ * encodes. A program wraps it in its own H5Z_class2_t (a copy of
+ * vc_h5z_class() with .filter replaced) to register an observed filter. */
+size_t vc_h5z_filter_observed(unsigned int flags, size_t cd_nelmts,
+                              const unsigned int cd_values[], size_t nbytes,
+                              size_t *buf_size, void **buf, vc_h5z_encode_observer observe);
 
 #endif /* H5Z_VIDCUBE_H */

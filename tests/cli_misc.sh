@@ -110,17 +110,28 @@ else
     expect 0 "--abs 0.05 kept in kelvin on packed int16 (scale_factor 0.01)"
 fi
 
-# --- --transform goes through to the filter's parameters
-run compress "$s2" -o "$tmp/klt.nc" --psnr 45 --transform klt --var toa_reflectance --quiet
+# --- --transform goes through to the filter's parameters; the summary
+# gives the transform each variable was coded with and its fitting time,
+# info the transform of the chunks
+run compress "$s2" -o "$tmp/klt.nc" --psnr 45 --transform klt --var toa_reflectance
 if [ "$status" -eq 2 ]; then
     expect_err "--psnr .*klt.* is not supported yet by libvidcube"
 else
     expect 0 "--transform klt"
+    grep -Eq "toa_reflectance .* klt \([0-9]+\.[0-9]+\)$" "$tmp/out" ||
+        fail "the summary lacks the transform and its fitting time: $(cat "$tmp/out")"
     run verify "$s2" "$tmp/klt.nc" --min-psnr 45
     expect 0 "every band reaches the target through the KLT"
     run info "$tmp/klt.nc"
     grep -q "parameters: psnr 45 dB, klt" "$tmp/out" || fail "info: no klt in $(cat "$tmp/out")"
+    grep -Eq "transform: klt \(1 of 1 chunks read\)" "$tmp/out" ||
+        fail "info: no transform census in $(cat "$tmp/out")"
 fi
+# auto on a single band has nothing to transform: plain coding, said so
+run compress "$VC_DATA_DIR/era5_t2m_uk_crop.nc" -o "$tmp/auto1.nc" --psnr 40 --transform auto
+expect 0 "--transform auto, one band"
+grep -Eq "t2m .* none( \([0-9.]+\))?$" "$tmp/out" ||
+    fail "auto on one band should report plain coding: $(cat "$tmp/out")"
 
 # --- progress bar: never into a pipe or file; on a terminal, yes
 run compress "$s2" -o "$tmp/bar1.nc" --psnr 40

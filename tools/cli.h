@@ -129,6 +129,15 @@ typedef enum var_action {
     VA_PLAIN          /* like VA_COPY, without the vidcube filter (decompress) */
 } var_action;
 
+/* How the filter coded a variable's chunks in this process (cli_filter.c):
+ * chunks per transform used (indexed by vc_transform) and the seconds
+ * spent choosing and fitting transforms. All zero when the filter runs as
+ * a plugin, out of sight. */
+typedef struct cli_encode_stats {
+    size_t chunks[VC_TRANSFORM_AUTO + 1];
+    double fit_seconds;
+} cli_encode_stats;
+
 typedef struct var_plan {
     char       path[512];          /* "var" in the root group, "g1/g2/var" below */
     int        in_grp, in_varid;   /* in the input */
@@ -141,6 +150,7 @@ typedef struct var_plan {
     size_t     chunk[CLI_MAX_DIMS];/* VA_VIDCUBE */
     vc_params  params;             /* VA_VIDCUBE: with this variable's fill */
     vc_axis    roles[VC_MAX_RANK]; /* VA_VIDCUBE */
+    cli_encode_stats coded;        /* VA_VIDCUBE: set by ncs_copy_data */
 } var_plan;
 
 typedef struct file_plan {
@@ -202,7 +212,7 @@ int ncs_define(int in, int out, file_plan *plan, cli_err *e);
 /* Copy the data of every variable, one chunk (VA_VIDCUBE) or one bounded
  * slab at a time; progress(ud, bytes_done, bytes_total) after each. */
 typedef void (*ncs_progress_fn)(void *ud, double done, double total);
-int ncs_copy_data(const file_plan *plan, ncs_progress_fn on_progress, void *ud, cli_err *e);
+int ncs_copy_data(file_plan *plan, ncs_progress_fn on_progress, void *ud, cli_err *e);
 /* Size the chunk cache of a variable read in blocks of extent block[]:
  * every chunk is decoded once, and memory stays near one block. */
 void ncs_set_read_cache(int grp, int varid, int rank, size_t elem, const size_t *block);
@@ -235,6 +245,8 @@ typedef struct var_quality {
     double      raw_bytes;     /* nvalues * element size */
     double      stored_bytes;  /* of the compared (second) variable; < 0 unknown */
     double      bpppb, ratio;  /* from stored_bytes; NaN when unknown */
+    char        transform[64]; /* compress: cli_encode_stats_describe(); "" unknown */
+    double      fit_seconds;   /* compress: choosing and fitting them; NaN unknown */
 } var_quality;
 
 /* Compare variable (g1, v1) with (g2, v2) (same type and shape), reading
@@ -263,6 +275,11 @@ int  cli_h5_filter_available(void);
 int  cli_filter_ensure(cli_err *e);
 /* Text for messages about a missing plugin. */
 const char *cli_plugin_hint(void);
+/* What the in-process filter coded since the last call; resets the count. */
+void cli_filter_take_stats(cli_encode_stats *out);
+/* "klt", or "klt 3, none 1" (chunks) when they differ; "" when nothing
+ * was seen. Returns out. */
+const char *cli_encode_stats_describe(const cli_encode_stats *s, char *out, size_t size);
 
 /* ------------------------------------------------------------------------
  * Converting one file (cli_convert.c).

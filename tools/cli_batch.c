@@ -9,7 +9,7 @@
  *   I text             a line about the choices made
  *   W text             a warning
  *   P done total       bytes of data processed so far
- *   R var ratio bpppb psnr worst_band_psnr
+ *   R var ratio bpppb psnr worst_band_psnr fit_seconds transform
  *   E code text        the conversion failed
  */
 #include "cli.h"
@@ -95,8 +95,9 @@ static double worst_band(const var_quality *q)
 
 static void w_result(void *ud, const char *var, const var_quality *q)
 {
-    wire_send(((wire *)ud)->fd, "R\t%s\t%.6g\t%.6g\t%.6g\t%.6g", var, q->ratio, q->bpppb,
-              q->total.psnr_db, worst_band(q));
+    wire_send(((wire *)ud)->fd, "R\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%s", var, q->ratio,
+              q->bpppb, q->total.psnr_db, worst_band(q), q->fit_seconds,
+              q->transform[0] ? q->transform : "-");
 }
 
 static void worker_main(const cli_job *job, const convert_opts *co, int fd, pid_t parent)
@@ -124,7 +125,8 @@ static void worker_main(const cli_job *job, const convert_opts *co, int fd, pid_
 typedef struct row {
     char  *file, *var;
     size_t job, seq;         /* the table follows the inputs' order */
-    double ratio, bpppb, psnr, worst;
+    double ratio, bpppb, psnr, worst, fit;
+    char   transform[64];
 } row;
 
 typedef struct worker {
@@ -209,11 +211,13 @@ static void add_row(batch *b, const worker *w, char *fields)
     r->seq = b->nrows++;
     r->file = strdup(cli_basename(b->jobs->v[w->job].in));
     r->var = strdup(var);
-    double *vals[] = { &r->ratio, &r->bpppb, &r->psnr, &r->worst };
-    for (int i = 0; i < 4; i++) {
+    double *vals[] = { &r->ratio, &r->bpppb, &r->psnr, &r->worst, &r->fit };
+    for (int i = 0; i < 5; i++) {
         char *tok = strtok_r(NULL, "\t", &save);
         *vals[i] = tok ? strtod(tok, NULL) : NAN;
     }
+    char *tok = strtok_r(NULL, "\t", &save);
+    snprintf(r->transform, sizeof r->transform, "%s", tok ? tok : "-");
 }
 
 static void handle_line(batch *b, worker *w, char *line)
@@ -424,14 +428,18 @@ static void print_summary(batch *b, double seconds)
         wv = lv > wv ? lv : wv;
     }
     if (b->nrows)
-        printf("\n%-*s  %-*s %8s %8s %9s %10s\n", (int)wf, "file", (int)wv, "variable", "ratio",
-           "bpppb", "PSNR dB", "worst band");
+        printf("\n%-*s  %-*s %8s %8s %9s %10s  %s\n", (int)wf, "file", (int)wv, "variable",
+               "ratio", "bpppb", "PSNR dB", "worst band", "transform (fit s)");
     for (size_t i = 0; i < b->nrows; i++) {
         const row *r = &b->rows[i];
         printf("%-*s  %-*s %8.2f %8.4f", (int)wf, r->file, (int)wv, r->var, r->ratio, r->bpppb);
         print_psnr(r->psnr, 9);
         print_psnr(r->worst, 10);
-        printf("\n");
+        /* the fitting cost only where a transform was tried */
+        if (isnan(r->fit) || r->fit == 0)
+            printf("  %s\n", r->transform);
+        else
+            printf("  %s (%.2f)\n", r->transform, r->fit);
     }
     double in = 0, out = 0;
     for (size_t i = 0; i < b->jobs->n; i++) {

@@ -159,6 +159,8 @@ static int measure_output(int in, const char *tmp, const file_plan *plan, const 
         rc = cli_measure_var(vp->in_grp, vp->in_varid, g, v, &q, e);
         if (rc == 0) {
             cli_quality_set_storage(&q, bytes[k]);
+            cli_encode_stats_describe(&vp->coded, q.transform, sizeof q.transform);
+            q.fit_seconds = q.transform[0] ? vp->coded.fit_seconds : NAN;
             if (r->result)
                 r->result(r->ud, vp->path, &q);
         }

@@ -94,6 +94,42 @@ static void show_cd(const unsigned *cd, size_t n)
     }
 }
 
+/* The band transform each chunk's stream was coded with ("auto" resolves
+ * per chunk, and a transform may give way to plain coding where that is
+ * smaller), from the headers of at most INFO_MAX_CHUNKS chunks: each read
+ * costs the whole chunk. */
+#define INFO_MAX_CHUNKS 256
+
+static void show_transforms(hid_t d, int filter_index, hsize_t nchunks)
+{
+    cli_encode_stats st = { { 0 }, 0 };
+    hsize_t looked = nchunks < INFO_MAX_CHUNKS ? nchunks : INFO_MAX_CHUNKS, read = 0;
+    hid_t space = H5Dget_space(d);
+    for (hsize_t i = 0; i < looked; i++) {
+        hsize_t offset[H5S_MAX_RANK], size = 0;
+        unsigned mask = 0;
+        haddr_t addr;
+        if (H5Dget_chunk_info(d, space, i, offset, &mask, &addr, &size) < 0 ||
+            (mask & (1u << filter_index)))
+            continue;
+        void *buf = malloc(size ? size : 1);
+        uint32_t fmask = 0;
+        vc_stream_info si;
+        if (buf && H5Dread_chunk(d, H5P_DEFAULT, offset, &fmask, buf) >= 0 &&
+            vc_stream_info_read(buf, size, &si) == VC_OK &&
+            (unsigned)si.transform <= VC_TRANSFORM_AUTO) {
+            st.chunks[si.transform]++;
+            read++;
+        }
+        free(buf);
+    }
+    H5Sclose(space);
+    char desc[64];
+    printf("    transform: %s (%llu of %llu chunks read)\n",
+           read ? cli_encode_stats_describe(&st, desc, sizeof desc) : "-",
+           (unsigned long long)read, (unsigned long long)nchunks);
+}
+
 /* The stream header of the first stored chunk. */
 static void show_stream(hid_t d, int filter_index, int last)
 {
@@ -143,6 +179,7 @@ static void show_stream(hid_t d, int filter_index, int last)
            cli_roles_string(si.array.roles, si.array.rank, roles, sizeof roles), si.nbands,
            si.nbands == 1 ? "" : "s", cli_fidelity_describe(&p, desc, sizeof desc),
            si.bit_depth);
+    show_transforms(d, filter_index, nchunks);
 }
 
 static void show_filters(hid_t d, hid_t dcpl, info_ctx *c)

@@ -618,7 +618,7 @@ static int copy_var(const var_plan *vp, ncs_progress_fn on_progress, void *ud, d
     return rc;
 }
 
-int ncs_copy_data(const file_plan *plan, ncs_progress_fn on_progress, void *ud, cli_err *e)
+int ncs_copy_data(file_plan *plan, ncs_progress_fn on_progress, void *ud, cli_err *e)
 {
     double total = 0, done = 0;
     for (size_t i = 0; i < plan->n; i++) {
@@ -629,10 +629,19 @@ int ncs_copy_data(const file_plan *plan, ncs_progress_fn on_progress, void *ud, 
     /* Coded variables first: they take the time, and fail soonest. */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < plan->n; i++) {
-            const var_plan *vp = &plan->v[i];
+            var_plan *vp = &plan->v[i];
             if ((vp->action == VA_VIDCUBE) != (pass == 0) || cli_plan_nvalues(vp) == 0)
                 continue;
+            cli_filter_take_stats(&vp->coded);
             int rc = copy_var(vp, on_progress, ud, &done, total, e);
+            /* Flush the chunk cache, so that every chunk of this variable
+             * is coded now and counted as its own. */
+            if (rc == 0 && vp->action == VA_VIDCUBE) {
+                /* A failed flush leaves the chunks dirty: closing the file
+                 * tries again and reports it with the file's name and errno. */
+                (void)nc_sync(vp->out_grp);
+                cli_filter_take_stats(&vp->coded);
+            }
             if (rc)
                 return rc;
         }
