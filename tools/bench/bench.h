@@ -153,6 +153,7 @@ typedef struct bench_quality {
     double peak;             /* max - min of the valid original values */
     double rmse, max_abs_error;
     double min_band_psnr_db; /* the worst channel, each with its own peak */
+    double mean_band_psnr_db;/* mean over channels of their PSNR (+inf if one is exact) */
     int    mask_exact;       /* NaN positions came back as NaN */
 } bench_quality;
 

@@ -115,9 +115,17 @@ int bench_measure(const bench_data *d, const float *recon, bench_quality *q,
     q->max_abs_error = total.max_abs_error;
     q->mask_exact = total.mask_exact;
     q->min_band_psnr_db = HUGE_VAL;
-    for (size_t c = 0; c < d->C; c++)   /* all-NaN channels have no PSNR */
-        if (bands[c].n_valid && bands[c].psnr_db < q->min_band_psnr_db)
+    double sum = 0;
+    size_t measured = 0;
+    for (size_t c = 0; c < d->C; c++) {  /* all-NaN channels have no PSNR */
+        if (!bands[c].n_valid)
+            continue;
+        if (bands[c].psnr_db < q->min_band_psnr_db)
             q->min_band_psnr_db = bands[c].psnr_db;
+        sum += bands[c].psnr_db;
+        measured++;
+    }
+    q->mean_band_psnr_db = measured ? sum / (double)measured : NAN;
     free(bands);
     return 0;
 }

@@ -5,6 +5,7 @@
  * was added still replay (missing text columns stay empty). */
 #include "bench.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,14 +13,14 @@ enum {
     COL_DATASET, COL_FILE, COL_VAR, COL_ROLES, COL_SHAPE, COL_VALUES, COL_MASKED,
     COL_TOOL, COL_SETTING, COL_STORED, COL_BPPPB, COL_RATIO, COL_PSNR, COL_PEAK,
     COL_RMSE, COL_MAXERR, COL_MINBAND, COL_EXACT, COL_ENC, COL_DEC, COL_THREADS,
-    COL_UNITS, COL_NOTE, COL_ENC_WALL, COL_DEC_WALL, NCOLS
+    COL_UNITS, COL_NOTE, COL_ENC_WALL, COL_DEC_WALL, COL_MEANBAND, NCOLS
 };
 static const char *const col_names[NCOLS] = {
     "dataset", "file", "variable", "roles", "shape_TCYX", "values", "masked",
     "tool", "setting", "stored_bytes", "bpppb", "ratio_vs_float32", "psnr_db",
     "psnr_peak", "rmse", "max_abs_error", "min_band_psnr_db", "nan_exact",
     "encode_MBps", "decode_MBps", "threads", "units", "note", "encode_wall_MBps",
-    "decode_wall_MBps"
+    "decode_wall_MBps", "mean_band_psnr_db"
 };
 #define FIRST_OPTIONAL COL_THREADS
 #define MAX_FIELDS 40
@@ -105,6 +106,8 @@ static int parse_row(char *line, const int *col, row *out)
     r->q.rmse = strtod(get(f, n, col, COL_RMSE), NULL);
     r->q.max_abs_error = strtod(get(f, n, col, COL_MAXERR), NULL);
     r->q.min_band_psnr_db = strtod(get(f, n, col, COL_MINBAND), NULL);
+    r->q.mean_band_psnr_db = col[COL_MEANBAND] >= 0
+                                 ? strtod(get(f, n, col, COL_MEANBAND), NULL) : NAN;
     r->q.mask_exact = atoi(get(f, n, col, COL_EXACT));
     r->enc_mbps = strtod(get(f, n, col, COL_ENC), NULL);
     r->dec_mbps = strtod(get(f, n, col, COL_DEC), NULL);

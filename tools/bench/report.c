@@ -53,7 +53,7 @@ bench_report *bench_report_open(const char *outdir, const bench_env *env,
             "setting_name,setting,stored_bytes,bpppb,ratio_vs_float32,psnr_db,"
             "psnr_peak,rmse,max_abs_error,min_band_psnr_db,nan_exact,"
             "encode_MBps,decode_MBps,threads,units,note,encode_wall_MBps,"
-            "decode_wall_MBps\n");
+            "decode_wall_MBps,mean_band_psnr_db\n");
     return rep;
 }
 
@@ -79,12 +79,13 @@ void bench_report_add(bench_report *rep, const bench_data *d, const bench_result
 {
     const bench_quality *q = &r->q;
     fprintf(rep->csv, "%s,%s,%s,%s,%zux%zux%zux%zu,%zu,%zu,%s,\"%s\",%g,%zu,%.6g,%.6g,"
-            "%.4f,%.9g,%.6g,%.6g,%.4f,%d,%.2f,%.2f,%d,\"%s\",\"%s\",%.2f,%.2f\n",
+            "%.4f,%.9g,%.6g,%.6g,%.4f,%d,%.2f,%.2f,%d,\"%s\",\"%s\",%.2f,%.2f,%.4f\n",
             d->label, d->path, d->var, d->roles, d->T, d->C, d->Y, d->X, d->n,
             d->n_masked, r->peer->name, r->peer->setting_name, r->setting, r->stored,
             r->bpppb, r->ratio, q->psnr_db, q->peak, q->rmse, q->max_abs_error,
             q->min_band_psnr_db, q->mask_exact, r->enc_mbps, r->dec_mbps,
-            rep->env.threads, d->units, d->note, r->enc_wall_mbps, r->dec_wall_mbps);
+            rep->env.threads, d->units, d->note, r->enc_wall_mbps, r->dec_wall_mbps,
+            q->mean_band_psnr_db);
     fflush(rep->csv);
     if (rep->nres == rep->capres) {
         int cap = rep->capres ? 2 * rep->capres : 256;

@@ -121,6 +121,13 @@ static void test_measure_bands(void)
     NEAR(q.psnr_db, 26.020599913279625, 1e-9);
     NEAR(q.min_band_psnr_db, 23.010299956639813, 1e-9);
     NEAR(q.rmse, 0.5, 1e-15);
+    CU_ASSERT(isinf(q.mean_band_psnr_db) && q.mean_band_psnr_db > 0);  /* band 1 exact */
+    /* band 1 {0, 1} -> {0, 2}: peak 1, MSE 0.5, 3.0103 dB; the mean of
+     * 23.0103 and 3.0103 is 13.0103 */
+    rec[3] = 2;
+    CU_ASSERT_EQUAL(bench_measure(&d, rec, &q, err, sizeof err), 0);
+    NEAR(q.mean_band_psnr_db, 13.010299956639813, 1e-9);
+    NEAR(q.min_band_psnr_db, 3.0102999566398120, 1e-9);
 }
 
 /* The sample OSTIA crop: int16 packed with _FillValue; must come back as
