@@ -72,6 +72,9 @@ typedef struct bench_blob {
     size_t   len;            /* bytes used in buf */
     size_t   stored;         /* bytes counted for the rate: everything a
                                 reader needs to decode */
+    double   fit_seconds;    /* vidcube: choosing and fitting a band
+                                transform (NaN for other tools) */
+    int      transform_used; /* vidcube: vc_transform used; -1 otherwise */
 } bench_blob;
 
 void bench_blob_free(bench_blob *b);
@@ -170,6 +173,8 @@ typedef struct bench_result {
     /* MB (1e6 bytes) of float32 input per second of CPU time (this process
      * and its children), and per second of wall-clock time */
     double        enc_mbps, dec_mbps, enc_wall_mbps, dec_wall_mbps;
+    double        fit_seconds;      /* of the last encode; NaN when none */
+    int           transform_used;   /* vc_transform, -1 when not vidcube */
 } bench_result;
 
 /* Encode `reps` times and decode `reps` times (speeds = medians), then

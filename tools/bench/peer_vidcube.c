@@ -37,6 +37,9 @@ static int encode(const bench_peer *p, const bench_env *env, const bench_data *d
     int rc = vc_compress(ctx, &a, d->v, out->buf, cap, &n);
     if (rc != VC_OK)
         snprintf(err, errsz, "vc_compress: %s: %s", vc_strerror(rc), vc_ctx_error(ctx));
+    vc_transform used = VC_TRANSFORM_NONE;
+    if (rc == VC_OK && vc_report_transform(ctx, &used, &out->fit_seconds) == VC_OK)
+        out->transform_used = (int)used;
     vc_ctx_free(ctx);
     if (rc == VC_ERR_UNSUPPORTED)
         return BENCH_SKIP;

@@ -13,14 +13,14 @@ enum {
     COL_DATASET, COL_FILE, COL_VAR, COL_ROLES, COL_SHAPE, COL_VALUES, COL_MASKED,
     COL_TOOL, COL_SETTING, COL_STORED, COL_BPPPB, COL_RATIO, COL_PSNR, COL_PEAK,
     COL_RMSE, COL_MAXERR, COL_MINBAND, COL_EXACT, COL_ENC, COL_DEC, COL_THREADS,
-    COL_UNITS, COL_NOTE, COL_ENC_WALL, COL_DEC_WALL, COL_MEANBAND, NCOLS
+    COL_UNITS, COL_NOTE, COL_ENC_WALL, COL_DEC_WALL, COL_MEANBAND, COL_XFORM, COL_FIT, NCOLS
 };
 static const char *const col_names[NCOLS] = {
     "dataset", "file", "variable", "roles", "shape_TCYX", "values", "masked",
     "tool", "setting", "stored_bytes", "bpppb", "ratio_vs_float32", "psnr_db",
     "psnr_peak", "rmse", "max_abs_error", "min_band_psnr_db", "nan_exact",
     "encode_MBps", "decode_MBps", "threads", "units", "note", "encode_wall_MBps",
-    "decode_wall_MBps", "mean_band_psnr_db"
+    "decode_wall_MBps", "mean_band_psnr_db", "transform_used", "fit_seconds"
 };
 #define FIRST_OPTIONAL COL_THREADS
 #define MAX_FIELDS 40
@@ -114,6 +114,12 @@ static int parse_row(char *line, const int *col, row *out)
     r->enc_wall_mbps = strtod(get(f, n, col, COL_ENC_WALL), NULL);
     r->dec_wall_mbps = strtod(get(f, n, col, COL_DEC_WALL), NULL);
     out->threads = atoi(get(f, n, col, COL_THREADS));
+    static const char *xf[] = { "none", "klt", "wae", "auto" };
+    r->transform_used = -1;
+    for (int t = 0; t < 4; t++)
+        if (!strcmp(get(f, n, col, COL_XFORM), xf[t]))
+            r->transform_used = t;
+    r->fit_seconds = col[COL_FIT] >= 0 ? strtod(get(f, n, col, COL_FIT), NULL) : NAN;
     return 0;
 }
 

@@ -53,7 +53,7 @@ bench_report *bench_report_open(const char *outdir, const bench_env *env,
             "setting_name,setting,stored_bytes,bpppb,ratio_vs_float32,psnr_db,"
             "psnr_peak,rmse,max_abs_error,min_band_psnr_db,nan_exact,"
             "encode_MBps,decode_MBps,threads,units,note,encode_wall_MBps,"
-            "decode_wall_MBps,mean_band_psnr_db\n");
+            "decode_wall_MBps,mean_band_psnr_db,transform_used,fit_seconds\n");
     return rep;
 }
 
@@ -75,17 +75,23 @@ void bench_report_dataset(bench_report *rep, const bench_data *d)
     i->n_masked = d->n_masked;
 }
 
+static const char *transform_name(int t)
+{
+    static const char *names[] = { "none", "klt", "wae", "auto" };
+    return t >= 0 && t < 4 ? names[t] : "";
+}
+
 void bench_report_add(bench_report *rep, const bench_data *d, const bench_result *r)
 {
     const bench_quality *q = &r->q;
     fprintf(rep->csv, "%s,%s,%s,%s,%zux%zux%zux%zu,%zu,%zu,%s,\"%s\",%g,%zu,%.6g,%.6g,"
-            "%.4f,%.9g,%.6g,%.6g,%.4f,%d,%.2f,%.2f,%d,\"%s\",\"%s\",%.2f,%.2f,%.4f\n",
+            "%.4f,%.9g,%.6g,%.6g,%.4f,%d,%.2f,%.2f,%d,\"%s\",\"%s\",%.2f,%.2f,%.4f,%s,%.3f\n",
             d->label, d->path, d->var, d->roles, d->T, d->C, d->Y, d->X, d->n,
             d->n_masked, r->peer->name, r->peer->setting_name, r->setting, r->stored,
             r->bpppb, r->ratio, q->psnr_db, q->peak, q->rmse, q->max_abs_error,
             q->min_band_psnr_db, q->mask_exact, r->enc_mbps, r->dec_mbps,
             rep->env.threads, d->units, d->note, r->enc_wall_mbps, r->dec_wall_mbps,
-            q->mean_band_psnr_db);
+            q->mean_band_psnr_db, transform_name(r->transform_used), r->fit_seconds);
     fflush(rep->csv);
     if (rep->nres == rep->capres) {
         int cap = rep->capres ? 2 * rep->capres : 256;

@@ -8,6 +8,7 @@
  *    than CPU time when a codec uses several threads). */
 #include "bench.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -56,6 +57,8 @@ static int timed_encodes(const bench_peer *p, const bench_env *env,
 {
     for (int r = 0; r < reps; r++) {
         bench_blob_free(blob);
+        blob->fit_seconds = NAN;      /* peers that fit nothing leave these */
+        blob->transform_used = -1;
         stopwatch t0 = now();
         int rc = p->encode(p, env, d, setting, blob, err, errsz);
         lap(&t0, &wall[r], &cpu[r]);
@@ -112,6 +115,8 @@ int bench_run_one(const bench_peer *p, const bench_env *env,
         r->dec_mbps = mbps(raw, bench_median(dec, reps));
         r->enc_wall_mbps = mbps(raw, bench_median(enc_wall, reps));
         r->dec_wall_mbps = mbps(raw, bench_median(dec_wall, reps));
+        r->fit_seconds = blob.fit_seconds;
+        r->transform_used = blob.transform_used;
     }
     bench_blob_free(&blob);
     free(out);
