@@ -13,6 +13,13 @@ netCDF4 and h5py (Debian's python3). Used by tests/cli_*.sh.
   groups SRC OUT                 a file with groups, user types, strings,
                                  an unlimited dimension and a scalar, around
                                  the ERA5 t2m sample
+  ranges FILE R                  for each variable `compress` codes by
+                                 default: its name and R x the range of its
+                                 valid values in physical units
+  bounds ORIG COMP R|abs:E       every valid value of every vidcube-coded
+                                 variable of COMP within R x its band's
+                                 range (or E) of ORIG, in float64 and
+                                 physical units; NaN/fill positions kept
 """
 import json
 import math
@@ -216,6 +223,63 @@ def groups(src, out):
         d.createVariable("scalar", "f8")[...] = 3.5
 
 
+def physical(var, a):
+    """float64 values in physical units (packed integers scaled)."""
+    x = a.astype(np.float64)
+    if a.dtype.kind in "iu" and "scale_factor" in var.ncattrs():
+        x = x * float(var.scale_factor) + float(getattr(var, "add_offset", 0.0))
+    return x
+
+
+def coded(h5file):
+    """Names of the datasets that carry the vidcube filter (id 330)."""
+    names = []
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            plist = obj.id.get_create_plist()
+            if any(plist.get_filter(i)[0] == 330 for i in range(plist.get_nfilters())):
+                names.append(name)
+    h5file.visititems(visit)
+    return names
+
+
+def ranges(path, r):
+    o, h = netCDF4.Dataset(path), h5py.File(path, "r")
+    for name, var in o.variables.items():
+        if var.ndim < 2 or var.dtype.kind not in "iuf" or min(var.shape[-2:]) < 8:
+            continue
+        if name in o.dimensions or "flag_values" in var.ncattrs():
+            continue
+        a = raw(var)
+        x = physical(var, a)[valid_mask(a, fill_of(var))]
+        print(name, repr(r * (float(x.max()) - float(x.min()))))
+
+
+def check_bounds(orig_path, comp_path, bound):
+    o, c = netCDF4.Dataset(orig_path), netCDF4.Dataset(comp_path)
+    names = coded(h5py.File(comp_path, "r"))
+    if not names:
+        fail(f"{comp_path}: no variable uses the vidcube filter")
+    for name in names:
+        a, b = raw(o[name]), raw(c[name])
+        fill = fill_of(o[name])
+        va = valid_mask(a, fill)
+        if not np.array_equal(va, valid_mask(b, fill)):
+            fail(f"{name}: NaN/fill positions changed")
+        xa, xb = bands(physical(o[name], a)), bands(physical(c[name], b))
+        bm = bands(va)
+        for k in range(xa.shape[1]):
+            m = bm[:, k]
+            if not m.any():
+                continue
+            ya, yb = xa[:, k][m], xb[:, k][m]
+            e = (float(bound[4:]) if bound.startswith("abs:")
+                 else float(bound) * (float(ya.max()) - float(ya.min())))
+            err = float(np.abs(yb - ya).max())
+            if err > e:
+                fail(f"{name} band {k}: max abs error {err!r} > bound {e!r}")
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "verify":
@@ -229,6 +293,10 @@ def main():
         derive(sys.argv[2], sys.argv[3])
     elif cmd == "groups":
         groups(sys.argv[2], sys.argv[3])
+    elif cmd == "ranges":
+        ranges(sys.argv[2], float(sys.argv[3]))
+    elif cmd == "bounds":
+        check_bounds(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         fail("unknown command " + cmd)
 
