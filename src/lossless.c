@@ -9,18 +9,24 @@
  * sorted palette of those values. A predictor chosen by estimated cost
  * (previous value, previous frame, or LOCO-I's median of left/up/corner)
  * turns smooth fields into small residuals, which are zigzagged, split into
- * byte planes and compressed with zstd.
+ * byte planes and compressed with zstd. Where many residuals are exactly
+ * zero (resampled imagery repeats pixels), "sparse planes" code which ones
+ * are and plane only the others; the smaller of the two is kept.
  *
  * Payload: transform u8 | predictor u8 | width u8 | level-free zstd frames:
  *   [palette: u32 count, u32 zlen, zstd(zigzag deltas of the sorted values)]
- *   u32 zlen, zstd(byte planes of zigzagged residuals)
+ *   u32 zlen, zstd(byte planes of zigzagged residuals), or with XF_SPARSE
+ *   in the transform byte (stream format 2): u32 zlen, zstd(bitmap of the
+ *   non-zero residuals), u32 zlen, zstd(their byte planes)
  */
 #include "vc_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { XF_ORDERED = 0, XF_PALETTE = 1 };
+enum { XF_ORDERED = 0, XF_PALETTE = 1, XF_SPARSE = 0x10 };
+/* Sparse planes are tried when at least this share of residuals is zero. */
+#define SPARSE_TRY_SHARE 32
 enum { PRED_NONE = 0, PRED_PREV = 1, PRED_FRAME = 2, PRED_MED = 3, NPRED = 4 };
 #define PALETTE_MAX 65536
 
@@ -235,25 +241,52 @@ static void palette_deltas(uint64_t *pal, size_t k, unsigned bits)
     }
 }
 
+/* The residuals as byte planes, or as sparse planes when that is smaller
+ * (tried only when zeros are common). Sets *sparse. */
+static int put_residuals(vc_buf *out, const uint64_t *r, size_t nv, unsigned w, int level,
+                         int *sparse)
+{
+    size_t zeros = 0;
+    for (size_t i = 0; i < nv; i++)
+        zeros += r[i] == 0;
+    *sparse = 0;
+    int rc = vc_planes_put(out, r, nv, w, level);
+    if (rc != VC_OK || zeros * SPARSE_TRY_SHARE < nv)
+        return rc;
+    vc_buf s;
+    vc_buf_init(&s);
+    rc = vc_sparse_planes_put(&s, r, nv, w, level);
+    if (rc == VC_OK && !s.failed && s.n < out->n) {
+        out->n = 0;
+        vc_buf_put(out, s.p, s.n);
+        *sparse = 1;
+    }
+    vc_buf_free(&s);
+    return rc == VC_OK && (s.failed || out->failed) ? VC_ERR_NOMEM : rc;
+}
+
 /* Write one candidate coding of a plane: the header bytes, the palette (if
  * any, already as deltas) and the residuals under the cheapest predictor. */
 static int put_candidate(vc_buf *out, const plane *pl, const uint64_t *pal, size_t npal,
                          unsigned esize, size_t nv, uint64_t *scratch, int level)
 {
     uint64_t cost;
-    int pred = best_predictor(pl, &cost);
+    int pred = best_predictor(pl, &cost), sparse = 0;
     residuals(pl, pred, scratch);
     unsigned w = vc_planes_width(scratch, nv);
-    vc_buf_u8(out, npal ? XF_PALETTE : XF_ORDERED);
+    vc_buf res;
+    vc_buf_init(&res);
+    int rc = put_residuals(&res, scratch, nv, w, level, &sparse);
+    vc_buf_u8(out, (npal ? XF_PALETTE : XF_ORDERED) | (sparse ? XF_SPARSE : 0));
     vc_buf_u8(out, (unsigned)pred);
     vc_buf_u8(out, w);
-    int rc = VC_OK;
-    if (npal) {
+    if (rc == VC_OK && npal) {
         vc_buf_u32(out, (uint32_t)npal);
         rc = vc_planes_put(out, pal, npal, esize, level);
     }
     if (rc == VC_OK)
-        rc = vc_planes_put(out, scratch, nv, w, level);
+        vc_buf_put(out, res.p, res.n);
+    vc_buf_free(&res);
     return rc == VC_OK && out->failed ? VC_ERR_NOMEM : rc;
 }
 
@@ -325,7 +358,8 @@ int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n, size_t c,
     vc_rd rd;
     vc_rd_init(&rd, p, n);
     unsigned xf = vc_rd_u8(&rd), pred = vc_rd_u8(&rd), w = vc_rd_u8(&rd);
-    unsigned bits = bits_of(g->dtype);
+    unsigned bits = bits_of(g->dtype), sparse = xf & XF_SPARSE;
+    xf &= ~(unsigned)XF_SPARSE;
     if (rd.err || xf > XF_PALETTE || pred >= NPRED || w < 1 || w > 8)
         return VC_ERR_CORRUPT;
     uint64_t *pal = NULL, *r = NULL;
@@ -347,7 +381,7 @@ int vc_raw_decode(const vc_geom *g, const uint8_t *p, size_t n, size_t c,
     if (rc == VC_OK && (!pl.u || !r))
         rc = VC_ERR_NOMEM;
     if (rc == VC_OK)
-        rc = vc_planes_get(&rd, r, nv, w);
+        rc = sparse ? vc_sparse_planes_get(&rd, r, nv, w) : vc_planes_get(&rd, r, nv, w);
     if (rc == VC_OK && rd.pos != rd.n)
         rc = VC_ERR_CORRUPT;
     if (rc == VC_OK)

@@ -55,6 +55,11 @@ VC_HIDDEN int      vc_zstd_get(vc_rd *r, void *dst, size_t n);
 VC_HIDDEN unsigned vc_planes_width(const uint64_t *r, size_t n);
 VC_HIDDEN int      vc_planes_put(vc_buf *out, const uint64_t *r, size_t n, unsigned w, int level);
 VC_HIDDEN int      vc_planes_get(vc_rd *rd, uint64_t *r, size_t n, unsigned w);
+/* Sparse planes: a zstd bitmap of which of the n integers are non-zero,
+ * then the non-zero ones as byte planes of width w (stream format 2). */
+VC_HIDDEN int      vc_sparse_planes_put(vc_buf *out, const uint64_t *r, size_t n, unsigned w,
+                                        int level);
+VC_HIDDEN int      vc_sparse_planes_get(vc_rd *rd, uint64_t *r, size_t n, unsigned w);
 
 static inline uint64_t vc_zigzag(int64_t v)
 {

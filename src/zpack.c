@@ -2,7 +2,11 @@
  * zstd frame (u32 compressed size, then the frame), refused on read unless
  * it expands to exactly the expected size; and "byte planes": n unsigned
  * integers of w bytes each, written as w planes (all low bytes, then all
- * next bytes...) so zstd sees the nearly constant high bytes together. */
+ * next bytes...) so zstd sees the nearly constant high bytes together;
+ * "sparse planes" (stream format 2) first say which integers are zero (a
+ * bitmap, zstd) and plane only the others, for data where a third of the
+ * residuals are exactly zero (resampled imagery repeats pixels) and the
+ * rest are noise: zstd's fast levels cannot model the mix, a bitmap can. */
 #include "vc_internal.h"
 
 #include <stdlib.h>
@@ -78,5 +82,46 @@ int vc_planes_get(vc_rd *rd, uint64_t *r, size_t n, unsigned w)
         r[i] = v;
     }
     free(planes);
+    return rc;
+}
+
+int vc_sparse_planes_put(vc_buf *out, const uint64_t *r, size_t n, unsigned w, int level)
+{
+    size_t nb = (n + 7) / 8, nz = 0;
+    uint8_t *bits = calloc(nb ? nb : 1, 1);
+    uint64_t *v = malloc((n ? n : 1) * sizeof *v);
+    int rc = bits && v ? VC_OK : VC_ERR_NOMEM;
+    for (size_t i = 0; rc == VC_OK && i < n; i++)
+        if (r[i]) {
+            bits[i / 8] |= (uint8_t)(1u << (i % 8));
+            v[nz++] = r[i];
+        }
+    if (rc == VC_OK)
+        rc = vc_zstd_put(out, bits, nb, level);
+    if (rc == VC_OK)
+        rc = vc_planes_put(out, v, nz, w, level);
+    free(bits);
+    free(v);
+    return rc;
+}
+
+int vc_sparse_planes_get(vc_rd *rd, uint64_t *r, size_t n, unsigned w)
+{
+    size_t nb = (n + 7) / 8, nz = 0;
+    uint8_t *bits = malloc(nb ? nb : 1);
+    if (!bits)
+        return VC_ERR_NOMEM;
+    int rc = vc_zstd_get(rd, bits, nb);
+    for (size_t i = 0; rc == VC_OK && i < n; i++)
+        nz += (bits[i / 8] >> (i % 8)) & 1;
+    if (rc == VC_OK && (n % 8) && (bits[nb - 1] >> (n % 8)))
+        rc = VC_ERR_CORRUPT;                  /* flags past the end */
+    /* the non-zero values go to the front of r, then spread out from the
+     * back, so no second buffer is needed */
+    if (rc == VC_OK)
+        rc = vc_planes_get(rd, r, nz, w);
+    for (size_t i = n, k = nz; rc == VC_OK && i-- > 0;)
+        r[i] = (bits[i / 8] >> (i % 8)) & 1 ? r[--k] : 0;
+    free(bits);
     return rc;
 }

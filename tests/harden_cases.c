@@ -50,6 +50,8 @@ const hc_case hc_cases[] = {
     { "lossless-float32-special", OLCI, "conc_tsm", { 0, 64, 240 }, { 3, 16, 16 },
       { C_, Y_, X_ }, VC_FLOAT32, 1, 0, HC_SPECIAL_BANDS, VC_MODE_LOSSLESS, 0, 0,
       VC_TRANSFORM_NONE, 0, 0, 0 },
+    { "lossless-float32-sparse", OLCI, "conc_tsm", { 0, 40, 200 }, { 2, 48, 64 }, { 0 },
+      VC_FLOAT32, 1, 0, HC_PLAIN, VC_MODE_LOSSLESS, 0, 0, VC_TRANSFORM_NONE, 0, 0, 0 },
     { "lossless-float64", UK, "t2m", { 0, 0, 0 }, { 2, 16, 16 }, { 0 },
       VC_FLOAT64, 1, 0, HC_PLAIN, VC_MODE_LOSSLESS, 0, 0, VC_TRANSFORM_NONE, 0, 0, 0 },
     { "abs-float32", UK, "t2m", { 10, 8, 8 }, { 3, 16, 24 }, { 0 },

@@ -157,6 +157,59 @@ static void test_norm_roundtrip(void)
     CU_ASSERT_EQUAL(vc_norm_value(&nm, VC_INT16, 1023), 8);   /* 7.5 rounds half up */
 }
 
+/* Sparse planes: zeros come back where they were, the rest in order; a
+ * bitmap with a flag past the end, or a truncated frame, is refused. */
+static void test_sparse_planes(void)
+{
+    enum { N = 1003 };
+    uint64_t r[N], back[N];
+    for (size_t i = 0; i < N; i++)
+        r[i] = i % 3 == 1 ? 0 : (i * 2654435761u) & 0xffffff;   /* the last is not zero */
+    vc_buf b;
+    vc_buf_init(&b);
+    CU_ASSERT_EQUAL_FATAL(vc_sparse_planes_put(&b, r, N, 3, 9), VC_OK);
+    vc_rd rd;
+    vc_rd_init(&rd, b.p, b.n);
+    CU_ASSERT_EQUAL(vc_sparse_planes_get(&rd, back, N, 3), VC_OK);
+    CU_ASSERT(memcmp(r, back, sizeof r) == 0);
+    CU_ASSERT_EQUAL(rd.pos, b.n);
+    vc_rd_init(&rd, b.p, b.n - 1);
+    CU_ASSERT_EQUAL(vc_sparse_planes_get(&rd, back, N, 3), VC_ERR_CORRUPT);
+    /* the same bytes read as one value fewer: the last flag is past the end */
+    vc_rd_init(&rd, b.p, b.n);
+    CU_ASSERT_EQUAL(vc_sparse_planes_get(&rd, back, N - 1, 3), VC_ERR_CORRUPT);
+    vc_buf_free(&b);
+}
+
+/* On OLCI conc_tsm (nearest-neighbour resampled: a third of the pixels
+ * repeat their left neighbour) the exact coder takes sparse planes, and
+ * the channel comes back bit for bit. */
+static void test_sparse_on_olci(void)
+{
+    tu_var v;
+    CU_ASSERT_FATAL(tu_load("s3_olci_crop.nc", "conc_tsm", &v) == 0);
+    vc_geom g;
+    CU_ASSERT_FATAL(vc_geom_init(&g, &v.a) == VC_OK);
+    size_t n = g.T * g.Y * g.X;
+    uint8_t *m = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        m[i] = isnan(((const float *)v.data)[i]);
+    vc_buf b;
+    vc_buf_init(&b);
+    CU_ASSERT_FATAL(vc_raw_encode(&g, v.data, 0, m, VC_RAW_LEVEL, &b) == VC_OK);
+    CU_ASSERT(b.n > 0 && (b.p[0] & 0x10));          /* XF_SPARSE */
+    float *out = calloc(n, sizeof *out);
+    CU_ASSERT_EQUAL(vc_raw_decode(&g, b.p, b.n, 0, m, out), VC_OK);
+    size_t differ = 0;
+    for (size_t i = 0; i < n; i++)
+        differ += !m[i] && memcmp(out + i, (const float *)v.data + i, 4) != 0;
+    CU_ASSERT_EQUAL(differ, 0);
+    free(out);
+    free(m);
+    vc_buf_free(&b);
+    tu_free(&v);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -167,5 +220,7 @@ int main(void)
     CU_add_test(s, "in-painting keeps valid values", test_inpaint);
     CU_add_test(s, "mask bit packing", test_mask_pack);
     CU_add_test(s, "normalisation ends and clamps", test_norm_roundtrip);
+    CU_add_test(s, "sparse planes round trip, damage refused", test_sparse_planes);
+    CU_add_test(s, "exact coder takes sparse planes on OLCI", test_sparse_on_olci);
     return tu_run_cunit();
 }
