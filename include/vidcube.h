@@ -154,6 +154,9 @@ typedef enum vc_transform {
                               (PSNR, abs and rel modes; otherwise none) */
 } vc_transform;
 
+/* "none", "klt", "wae", "auto" (the CLI's --transform words); "?" if unknown */
+VC_API const char *vc_transform_name(vc_transform t);
+
 typedef struct vc_params {
     /* What to guarantee, and how hard. Default: VC_MODE_PSNR, 50 dB. */
     vc_mode mode;

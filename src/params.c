@@ -92,3 +92,9 @@ int vc_params_check(const vc_params *p, char *msg, size_t msg_size)
         return reject(msg, msg_size, "QP %g: must be an integer", p->target);
     return VC_OK;
 }
+
+const char *vc_transform_name(vc_transform t)
+{
+    static const char *const names[] = { "none", "klt", "wae", "auto" };
+    return (unsigned)t <= VC_TRANSFORM_AUTO ? names[t] : "?";
+}

@@ -141,6 +141,8 @@ static void test_array_check(void)
     CU_ASSERT_EQUAL(vc_dtype_size(VC_FLOAT64), 8);
     CU_ASSERT_STRING_EQUAL(vc_dtype_name(VC_INT16), "int16");
     CU_ASSERT_STRING_EQUAL(vc_dtype_name((vc_dtype)0), "?");
+    CU_ASSERT_STRING_EQUAL(vc_transform_name(VC_TRANSFORM_KLT), "klt");
+    CU_ASSERT_STRING_EQUAL(vc_transform_name((vc_transform)9), "?");
 }
 
 static void test_buffers_reports_threads(void)

@@ -51,13 +51,9 @@ static int set_mode(cli_fidelity *f, vc_mode mode, const char *flag, const char 
 
 static int set_transform(cli_fidelity *f, const char *arg, cli_err *e)
 {
-    static const struct { const char *name; vc_transform t; } names[] = {
-        { "none", VC_TRANSFORM_NONE }, { "klt", VC_TRANSFORM_KLT },
-        { "wae", VC_TRANSFORM_WAE }, { "auto", VC_TRANSFORM_AUTO },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(arg, names[i].name) == 0) {
-            f->params.transform = names[i].t;
+    for (int t = VC_TRANSFORM_NONE; t <= VC_TRANSFORM_AUTO; t++)
+        if (strcmp(arg, vc_transform_name((vc_transform)t)) == 0) {
+            f->params.transform = (vc_transform)t;
             return 1;
         }
     return cli_fail(e, CLI_EXIT_USAGE, "--transform '%s': use none, klt, wae or auto", arg);

@@ -48,7 +48,6 @@ void cli_filter_take_stats(cli_encode_stats *out)
 
 const char *cli_encode_stats_describe(const cli_encode_stats *s, char *out, size_t size)
 {
-    static const char *names[] = { "none", "klt", "wae", "auto" };
     size_t kinds = 0, len = 0;
     out[0] = '\0';
     for (int t = 0; t <= VC_TRANSFORM_AUTO; t++)
@@ -57,8 +56,8 @@ const char *cli_encode_stats_describe(const cli_encode_stats *s, char *out, size
         if (!s->chunks[t])
             continue;
         int n = kinds > 1 ? snprintf(out + len, size - len, "%s%s %zu", len ? ", " : "",
-                                     names[t], s->chunks[t])
-                          : snprintf(out + len, size - len, "%s", names[t]);
+                                     vc_transform_name((vc_transform)t), s->chunks[t])
+                          : snprintf(out + len, size - len, "%s", vc_transform_name((vc_transform)t));
         len += n > 0 ? (size_t)n : 0;
     }
     return out;

@@ -114,10 +114,9 @@ static int parse_row(char *line, const int *col, row *out)
     r->enc_wall_mbps = strtod(get(f, n, col, COL_ENC_WALL), NULL);
     r->dec_wall_mbps = strtod(get(f, n, col, COL_DEC_WALL), NULL);
     out->threads = atoi(get(f, n, col, COL_THREADS));
-    static const char *xf[] = { "none", "klt", "wae", "auto" };
     r->transform_used = -1;
-    for (int t = 0; t < 4; t++)
-        if (!strcmp(get(f, n, col, COL_XFORM), xf[t]))
+    for (int t = VC_TRANSFORM_NONE; t <= VC_TRANSFORM_AUTO; t++)
+        if (!strcmp(get(f, n, col, COL_XFORM), vc_transform_name((vc_transform)t)))
             r->transform_used = t;
     r->fit_seconds = col[COL_FIT] >= 0 ? strtod(get(f, n, col, COL_FIT), NULL) : NAN;
     return 0;

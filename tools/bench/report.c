@@ -75,12 +75,6 @@ void bench_report_dataset(bench_report *rep, const bench_data *d)
     i->n_masked = d->n_masked;
 }
 
-static const char *transform_name(int t)
-{
-    static const char *names[] = { "none", "klt", "wae", "auto" };
-    return t >= 0 && t < 4 ? names[t] : "";
-}
-
 void bench_report_add(bench_report *rep, const bench_data *d, const bench_result *r)
 {
     const bench_quality *q = &r->q;
@@ -91,7 +85,7 @@ void bench_report_add(bench_report *rep, const bench_data *d, const bench_result
             r->bpppb, r->ratio, q->psnr_db, q->peak, q->rmse, q->max_abs_error,
             q->min_band_psnr_db, q->mask_exact, r->enc_mbps, r->dec_mbps,
             rep->env.threads, d->units, d->note, r->enc_wall_mbps, r->dec_wall_mbps,
-            q->mean_band_psnr_db, transform_name(r->transform_used), r->fit_seconds);
+            q->mean_band_psnr_db, r->transform_used < 0 ? "" : vc_transform_name((vc_transform)r->transform_used), r->fit_seconds);
     fflush(rep->csv);
     if (rep->nres == rep->capres) {
         int cap = rep->capres ? 2 * rep->capres : 256;
